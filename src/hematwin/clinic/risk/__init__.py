@@ -1,0 +1,1 @@
+"""Pre-treatment risk scores: HCT-CI, EBMT score, refined DRI, MASCC."""

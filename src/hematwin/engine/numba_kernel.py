@@ -1,0 +1,439 @@
+# ruff: noqa: F821
+"""Batched ODE integration kernels, compiled with Numba once per model.
+
+This file is a template, never imported by itself: :mod:`hematwin.engine.numba_backend`
+writes a module that holds a model's generated functions (``model_rhs``, ``model_jac``,
+``model_dfdt``, ``model_init``, ``model_outputs`` and the constants ``N_STATES``,
+``N_OUTPUTS``, ``IS_AUTONOMOUS``) followed by this source, so that every kernel below
+calls the model directly and the whole module is cached on disk by Numba.
+
+Methods:
+- Dormand–Prince 5(4) with the order-4 dense output (tableaus in ``tableaus.py``).
+- Rosenbrock 2(3) "ode23s" of Shampine & Reichelt (1997), L-stable, with the analytic
+  Jacobian and ∂f/∂t; its own continuous extension for dense output.
+
+Event semantics (see ``events.py``): integration stops at each event time; events at time t
+are applied in order, then save points at t are recorded (right-continuous trajectories).
+"""
+
+import math
+
+import numba as nb
+import numpy as np
+
+from hematwin.engine.events import BOLUS, RATE_CHANGE, RESET, SET_PARAM, SET_STATE
+from hematwin.engine.status import (
+    MAX_STEPS,
+    NON_FINITE,
+    SINGULAR_MATRIX,
+    STEP_UNDERFLOW,
+    SUCCESS,
+)
+from hematwin.engine.tableaus import DP5_A, DP5_C, DP5_E, DP5_P, ROS23_D, ROS23_E32
+
+METHOD_DP5 = 0
+METHOD_ROS23 = 1
+
+# Scalars are compile-time constants for Numba.
+C2, C3, C4, C5 = float(DP5_C[1]), float(DP5_C[2]), float(DP5_C[3]), float(DP5_C[4])
+A21 = float(DP5_A[1, 0])
+A31, A32 = float(DP5_A[2, 0]), float(DP5_A[2, 1])
+A41, A42, A43 = float(DP5_A[3, 0]), float(DP5_A[3, 1]), float(DP5_A[3, 2])
+A51, A52, A53, A54 = (float(x) for x in DP5_A[4, :4])
+A61, A62, A63, A64, A65 = (float(x) for x in DP5_A[5, :5])
+B1, B3, B4, B5, B6 = (float(DP5_A[6, j]) for j in (0, 2, 3, 4, 5))
+E1, E3, E4, E5, E6, E7 = (float(DP5_E[j]) for j in (0, 2, 3, 4, 5, 6))
+P = np.ascontiguousarray(DP5_P)
+RD = float(ROS23_D)
+RE32 = float(ROS23_E32)
+
+SAFETY = 0.9
+FAC_MIN = 0.2
+FAC_MAX = 10.0
+
+
+@nb.njit(cache=True)
+def _f(t, y, p, rate, out):
+    model_rhs(t, y, p, out)
+    for i in range(N_STATES):
+        out[i] += rate[i]
+
+
+@nb.njit(cache=True)
+def _all_finite(x):
+    for i in range(x.shape[0]):
+        if not math.isfinite(x[i]):
+            return False
+    return True
+
+
+@nb.njit(cache=True)
+def _error_norm(err, y0, y1, rtol, atol):
+    """RMS norm of err scaled by atol + rtol·max(|y0|, |y1|) (Hairer et al. 1993, II.4)."""
+    acc = 0.0
+    for i in range(N_STATES):
+        scale = atol[i] + rtol * max(abs(y0[i]), abs(y1[i]))
+        r = err[i] / scale
+        acc += r * r
+    return math.sqrt(acc / N_STATES)
+
+
+@nb.njit(cache=True)
+def _initial_step(t, y, f0, p, rate, span, rtol, atol, order, y1, f1):
+    """Starting step size (Hairer, Nørsett & Wanner 1993, II.4, algorithm of p. 169)."""
+    d0 = 0.0
+    d1 = 0.0
+    for i in range(N_STATES):
+        scale = atol[i] + abs(y[i]) * rtol
+        d0 += (y[i] / scale) ** 2
+        d1 += (f0[i] / scale) ** 2
+    d0 = math.sqrt(d0 / N_STATES)
+    d1 = math.sqrt(d1 / N_STATES)
+    h0 = 1e-6 if (d0 < 1e-5 or d1 < 1e-5) else 0.01 * d0 / d1
+    h0 = min(h0, span)
+    for i in range(N_STATES):
+        y1[i] = y[i] + h0 * f0[i]
+    _f(t + h0, y1, p, rate, f1)
+    d2 = 0.0
+    for i in range(N_STATES):
+        scale = atol[i] + abs(y[i]) * rtol
+        d2 += ((f1[i] - f0[i]) / scale) ** 2
+    d2 = math.sqrt(d2 / N_STATES) / h0
+    if not math.isfinite(d2):
+        return h0 * 1e-3
+    if d1 <= 1e-15 and d2 <= 1e-15:
+        h1 = max(1e-6, h0 * 1e-3)
+    else:
+        h1 = (0.01 / max(d1, d2)) ** (1.0 / (order + 1.0))
+    return min(100.0 * h0, h1, span)
+
+
+@nb.njit(cache=True)
+def _record(t, y, p, record, row, obuf, full):
+    for i in range(N_STATES):
+        full[i] = y[i]
+    if N_OUTPUTS > 0:
+        model_outputs(t, y, p, obuf)
+        for j in range(N_OUTPUTS):
+            full[N_STATES + j] = obuf[j]
+    for r in range(record.shape[0]):
+        row[r] = full[record[r]]
+
+
+@nb.njit(cache=True)
+def _step_factor(err, exponent, grow):
+    if err == 0.0:
+        return FAC_MAX if grow else 1.0
+    fac = SAFETY * err ** (-exponent)
+    if not grow:
+        fac = min(1.0, fac)
+    return min(FAC_MAX, max(FAC_MIN, fac))
+
+
+@nb.njit(cache=True)
+def _dp5_segment(t, t_end, y, p, rate, K, ynew, yerr, ys, rtol, atol,
+                 save_t, s, record, out_i, obuf, full, nsteps, max_steps):
+    """Integrate from t to t_end exactly (no event inside); record save points in (t, t_end)."""
+    n = N_STATES
+    T = save_t.shape[0]
+    _f(t, y, p, rate, K[0])
+    if not _all_finite(K[0]) or not _all_finite(y):
+        return NON_FINITE, t, s, nsteps
+    h = _initial_step(t, y, K[0], p, rate, t_end - t, rtol, atol, 4.0, ynew, K[1])
+    grow = True
+    while t < t_end:
+        if nsteps >= max_steps:
+            return MAX_STEPS, t, s, nsteps
+        if h < 1e-14 * max(1.0, abs(t)):
+            return STEP_UNDERFLOW, t, s, nsteps
+        last = t + h >= t_end
+        if last:
+            h = t_end - t
+        k0, k1, k2, k3, k4, k5, k6 = K[0], K[1], K[2], K[3], K[4], K[5], K[6]
+        for i in range(n):
+            ys[i] = y[i] + h * A21 * k0[i]
+        _f(t + C2 * h, ys, p, rate, k1)
+        for i in range(n):
+            ys[i] = y[i] + h * (A31 * k0[i] + A32 * k1[i])
+        _f(t + C3 * h, ys, p, rate, k2)
+        for i in range(n):
+            ys[i] = y[i] + h * (A41 * k0[i] + A42 * k1[i] + A43 * k2[i])
+        _f(t + C4 * h, ys, p, rate, k3)
+        for i in range(n):
+            ys[i] = y[i] + h * (A51 * k0[i] + A52 * k1[i] + A53 * k2[i] + A54 * k3[i])
+        _f(t + C5 * h, ys, p, rate, k4)
+        for i in range(n):
+            ys[i] = y[i] + h * (
+                A61 * k0[i] + A62 * k1[i] + A63 * k2[i] + A64 * k3[i] + A65 * k4[i]
+            )
+        _f(t + h, ys, p, rate, k5)
+        for i in range(n):
+            ynew[i] = y[i] + h * (B1 * k0[i] + B3 * k2[i] + B4 * k3[i] + B5 * k4[i] + B6 * k5[i])
+        _f(t + h, ynew, p, rate, k6)
+        for i in range(n):
+            yerr[i] = h * (
+                E1 * k0[i] + E3 * k2[i] + E4 * k3[i] + E5 * k4[i] + E6 * k5[i] + E7 * k6[i]
+            )
+        err = _error_norm(yerr, y, ynew, rtol, atol)
+        nsteps += 1
+        if not math.isfinite(err):
+            h *= FAC_MIN
+            grow = False
+            continue
+        if err > 1.0:
+            h *= _step_factor(err, 0.2, False)
+            grow = False
+            continue
+        t_new = t_end if last else t + h
+        while s < T and save_t[s] < t_new:
+            theta = (save_t[s] - t) / h
+            th2 = theta * theta
+            th3 = th2 * theta
+            th4 = th3 * theta
+            for i in range(n):
+                acc = 0.0
+                for j in range(7):
+                    acc += K[j, i] * (P[j, 0] * theta + P[j, 1] * th2 + P[j, 2] * th3
+                                      + P[j, 3] * th4)
+                ys[i] = y[i] + h * acc
+            _record(save_t[s], ys, p, record, out_i[s], obuf, full)
+            s += 1
+        t = t_new
+        for i in range(n):
+            y[i] = ynew[i]
+            k0[i] = k6[i]
+        h *= _step_factor(err, 0.2, grow)
+        grow = True
+    return SUCCESS, t, s, nsteps
+
+
+@nb.njit(cache=True)
+def _lu_factor(A, piv):
+    """In-place LU with partial pivoting; False if singular."""
+    n = A.shape[0]
+    for k in range(n):
+        m = k
+        big = abs(A[k, k])
+        for i in range(k + 1, n):
+            if abs(A[i, k]) > big:
+                big = abs(A[i, k])
+                m = i
+        if big == 0.0 or not math.isfinite(big):
+            return False
+        piv[k] = m
+        if m != k:
+            for j in range(n):
+                tmp = A[k, j]
+                A[k, j] = A[m, j]
+                A[m, j] = tmp
+        inv = 1.0 / A[k, k]
+        for i in range(k + 1, n):
+            A[i, k] *= inv
+            f = A[i, k]
+            if f != 0.0:
+                for j in range(k + 1, n):
+                    A[i, j] -= f * A[k, j]
+    return True
+
+
+@nb.njit(cache=True)
+def _lu_solve(LU, piv, b):
+    """Solve in place: b <- LU^-1 b."""
+    n = LU.shape[0]
+    for k in range(n):
+        m = piv[k]
+        if m != k:
+            tmp = b[k]
+            b[k] = b[m]
+            b[m] = tmp
+    for i in range(n):
+        acc = b[i]
+        for j in range(i):
+            acc -= LU[i, j] * b[j]
+        b[i] = acc
+    for i in range(n - 1, -1, -1):
+        acc = b[i]
+        for j in range(i + 1, n):
+            acc -= LU[i, j] * b[j]
+        b[i] = acc / LU[i, i]
+
+
+@nb.njit(cache=True)
+def _ros23_segment(t, t_end, y, p, rate, K, ynew, yerr, ys, J, W, piv, dT, rtol, atol,
+                   save_t, s, record, out_i, obuf, full, nsteps, max_steps):
+    """Rosenbrock 2(3) of Shampine & Reichelt (1997) from t to t_end (no event inside)."""
+    n = N_STATES
+    T = save_t.shape[0]
+    F0, F1, F2, k1, k2, k3 = K[0], K[1], K[2], K[3], K[4], K[5]
+    _f(t, y, p, rate, F0)
+    if not _all_finite(F0) or not _all_finite(y):
+        return NON_FINITE, t, s, nsteps
+    h = _initial_step(t, y, F0, p, rate, t_end - t, rtol, atol, 2.0, ynew, F1)
+    fresh = False  # whether J and dT belong to the current (t, y)
+    grow = True
+    while t < t_end:
+        if nsteps >= max_steps:
+            return MAX_STEPS, t, s, nsteps
+        if h < 1e-14 * max(1.0, abs(t)):
+            return STEP_UNDERFLOW, t, s, nsteps
+        last = t + h >= t_end
+        if last:
+            h = t_end - t
+        if not fresh:
+            model_jac(t, y, p, J)
+            if IS_AUTONOMOUS:
+                for i in range(n):
+                    dT[i] = 0.0
+            else:
+                model_dfdt(t, y, p, dT)
+            fresh = True
+        hd = h * RD
+        for i in range(n):
+            for j in range(n):
+                W[i, j] = -hd * J[i, j]
+            W[i, i] += 1.0
+        nsteps += 1
+        if not _lu_factor(W, piv):
+            h *= 0.5
+            grow = False
+            if h < 1e-14 * max(1.0, abs(t)):
+                return SINGULAR_MATRIX, t, s, nsteps
+            continue
+        for i in range(n):
+            k1[i] = F0[i] + hd * dT[i]
+        _lu_solve(W, piv, k1)
+        for i in range(n):
+            ys[i] = y[i] + 0.5 * h * k1[i]
+        _f(t + 0.5 * h, ys, p, rate, F1)
+        for i in range(n):
+            k2[i] = F1[i] - k1[i]
+        _lu_solve(W, piv, k2)
+        for i in range(n):
+            k2[i] += k1[i]
+            ynew[i] = y[i] + h * k2[i]
+        _f(t + h, ynew, p, rate, F2)
+        for i in range(n):
+            k3[i] = F2[i] - RE32 * (k2[i] - F1[i]) - 2.0 * (k1[i] - F0[i]) + hd * dT[i]
+        _lu_solve(W, piv, k3)
+        for i in range(n):
+            yerr[i] = h / 6.0 * (k1[i] - 2.0 * k2[i] + k3[i])
+        err = _error_norm(yerr, y, ynew, rtol, atol)
+        if not math.isfinite(err):
+            h *= FAC_MIN
+            grow = False
+            continue
+        if err > 1.0:
+            h *= _step_factor(err, 1.0 / 3.0, False)
+            grow = False
+            continue
+        t_new = t_end if last else t + h
+        denom = 1.0 - 2.0 * RD
+        while s < T and save_t[s] < t_new:
+            u = (save_t[s] - t) / h
+            c1 = u * (1.0 - u) / denom
+            c2 = u * (u - 2.0 * RD) / denom
+            for i in range(n):
+                ys[i] = y[i] + h * (c1 * k1[i] + c2 * k2[i])
+            _record(save_t[s], ys, p, record, out_i[s], obuf, full)
+            s += 1
+        t = t_new
+        for i in range(n):
+            y[i] = ynew[i]
+            F0[i] = F2[i]
+        fresh = False
+        h *= _step_factor(err, 1.0 / 3.0, grow)
+        grow = True
+    return SUCCESS, t, s, nsteps
+
+
+@nb.njit(cache=True)
+def _apply_event(kind, target, value, y, p, rate):
+    if kind == BOLUS:
+        y[target] += value
+    elif kind == RATE_CHANGE:
+        rate[target] += value
+    elif kind == RESET:
+        model_init(p, y)
+        for i in range(N_STATES):
+            rate[i] = 0.0
+    elif kind == SET_STATE:
+        y[target] = value
+    elif kind == SET_PARAM:
+        p[target] = value
+
+
+@nb.njit(cache=True)
+def solve_one(p_in, ev_time, ev_kind, ev_target, ev_value, e0, e1, t0, save_t, record,
+              rtol, atol, max_steps, method, out_i):
+    """One patient: events e0:e1 of the CSR arrays; fills out_i[T, len(record)]."""
+    n = N_STATES
+    p = p_in.copy()
+    y = np.empty(n)
+    model_init(p, y)
+    rate = np.zeros(n)
+    K = np.empty((7, n))
+    ynew = np.empty(n)
+    yerr = np.empty(n)
+    ys = np.empty(n)
+    obuf = np.empty(max(N_OUTPUTS, 1))
+    full = np.empty(n + N_OUTPUTS)
+    if method == METHOD_ROS23:
+        J = np.empty((n, n))
+        W = np.empty((n, n))
+    else:
+        J = np.empty((0, 0))
+        W = np.empty((0, 0))
+    piv = np.empty(n, dtype=np.int64)
+    dT = np.empty(n)
+    T = save_t.shape[0]
+    t = t0
+    e = e0
+    s = 0
+    nsteps = 0
+    status = SUCCESS
+    while True:
+        while e < e1 and ev_time[e] <= t:
+            _apply_event(ev_kind[e], ev_target[e], ev_value[e], y, p, rate)
+            e += 1
+        while s < T and save_t[s] <= t:
+            _record(t, y, p, record, out_i[s], obuf, full)
+            s += 1
+        if s >= T:
+            break
+        t_end = save_t[T - 1]
+        if e < e1 and ev_time[e] < t_end:
+            t_end = ev_time[e]
+        if method == METHOD_ROS23:
+            status, t, s, nsteps = _ros23_segment(
+                t, t_end, y, p, rate, K, ynew, yerr, ys, J, W, piv, dT, rtol, atol,
+                save_t, s, record, out_i, obuf, full, nsteps, max_steps)
+        else:
+            status, t, s, nsteps = _dp5_segment(
+                t, t_end, y, p, rate, K, ynew, yerr, ys, rtol, atol,
+                save_t, s, record, out_i, obuf, full, nsteps, max_steps)
+        if status != SUCCESS:
+            for ss in range(s, T):
+                for r in range(record.shape[0]):
+                    out_i[ss, r] = np.nan
+            break
+        t = t_end  # land exactly on the event or end time
+    return status, nsteps
+
+
+@nb.njit(cache=True, parallel=True)
+def solve_batch(params, ev_ptr, ev_time, ev_kind, ev_target, ev_value, t0, save_t, record,
+                rtol, atol, max_steps, method, out, status, nsteps):
+    """All patients in parallel (one prange iteration per patient)."""
+    for i in nb.prange(params.shape[0]):
+        st, ns = solve_one(params[i], ev_time, ev_kind, ev_target, ev_value, ev_ptr[i],
+                           ev_ptr[i + 1], t0, save_t, record, rtol, atol, max_steps, method,
+                           out[i])
+        status[i] = st
+        nsteps[i] = ns
+
+
+@nb.njit(cache=True)
+def initial_states(params, out):
+    """Initial values of every patient (for reports and steady-state checks)."""
+    for i in range(params.shape[0]):
+        model_init(params[i], out[i])

@@ -1,0 +1,112 @@
+"""Generate Python source for the model functions from the symbolic form.
+
+The functions (right-hand side, Jacobian, ∂f/∂t, initial values, outputs) are written as
+straight-line scalar code after common-subexpression elimination, in the calling
+convention of the compiled kernels: ``(t, y, p, out)`` with ``y`` the states and ``p`` the
+parameters, writing into ``out``. The same source is used by the Numba backend (compiled
+with ``@njit``) and is readable Python for debugging.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+from sympy.printing.pycode import PythonCodePrinter
+
+from hematwin.model.symbolic import SymbolicModel
+
+
+class _KernelPrinter(PythonCodePrinter):
+    """Python printer whose output Numba compiles: ``math.*`` calls, floats at full precision."""
+
+    def _print_Float(self, expr: sp.Float) -> str:
+        return repr(float(expr))
+
+    def _print_Heaviside(self, expr: sp.Expr) -> str:
+        return self._print(expr.rewrite(sp.Piecewise))
+
+    def _print_Piecewise(self, expr: sp.Piecewise) -> str:
+        # nested conditional expressions; a missing "otherwise" branch yields NaN
+        result = "math.nan"
+        for value, cond in reversed(expr.args):
+            if cond == sp.true:
+                result = self._print(value)
+            else:
+                result = f"(({self._print(value)}) if ({self._print(cond)}) else ({result}))"
+        return result
+
+
+def _symbol_map(model: SymbolicModel) -> dict[sp.Symbol, sp.Symbol]:
+    """Rename model symbols to local variable names that cannot clash with the arguments."""
+    mapping = {s: sp.Symbol(f"v_{s.name}", real=True) for s in (*model.states, *model.params)}
+    mapping[model.t] = sp.Symbol("t", real=True)
+    return mapping
+
+
+def _body(
+    model: SymbolicModel,
+    targets: list[tuple[str, sp.Expr]],
+    *,
+    uses_states: bool = True,
+    indent: str = "    ",
+) -> list[str]:
+    """Unpack arguments, CSE, and assign each target expression."""
+    printer = _KernelPrinter({"standard": "python3", "fully_qualified_modules": True})
+    mapping = _symbol_map(model)
+    exprs = [sp.sympify(e).xreplace(mapping) for _, e in targets]
+    replacements, reduced = sp.cse(exprs, symbols=sp.numbered_symbols("_c"), optimizations="basic")
+    used = set()
+    for e in [*reduced, *(r for _, r in replacements)]:
+        used |= {s.name for s in e.free_symbols}
+    lines = []
+    if uses_states:
+        for i, s in enumerate(model.states):
+            if f"v_{s.name}" in used:
+                lines.append(f"{indent}v_{s.name} = y[{i}]")
+    for i, s in enumerate(model.params):
+        if f"v_{s.name}" in used:
+            lines.append(f"{indent}v_{s.name} = p[{i}]")
+    for sym, value in replacements:
+        lines.append(f"{indent}{sym} = {printer.doprint(value)}")
+    for (target, _), value in zip(targets, reduced, strict=True):
+        lines.append(f"{indent}{target} = {printer.doprint(value)}")
+    return lines
+
+
+def model_function_source(model: SymbolicModel, decorator: str = "") -> str:
+    """Source of ``model_rhs``, ``model_jac``, ``model_dfdt``, ``model_init``, ``model_outputs``.
+
+    ``decorator`` is put before every function (e.g. ``@nb.njit(cache=True)``).
+    """
+    n = model.n_states
+    deco = f"{decorator}\n" if decorator else ""
+    jac = model.jacobian
+    parts = [
+        f"N_STATES = {n}",
+        f"N_PARAMS = {model.n_params}",
+        f"N_OUTPUTS = {model.n_outputs}",
+        f"IS_AUTONOMOUS = {model.is_autonomous}",
+        "",
+        f"{deco}def model_rhs(t, y, p, out):",
+        *_body(model, [(f"out[{i}]", e) for i, e in enumerate(model.rhs)]),
+        "",
+        f"{deco}def model_jac(t, y, p, out):",
+        *_body(
+            model,
+            [(f"out[{i}, {j}]", jac[i, j]) for i in range(n) for j in range(n)],
+        ),
+        "",
+        f"{deco}def model_dfdt(t, y, p, out):",
+        *_body(model, [(f"out[{i}]", e) for i, e in enumerate(model.dfdt)]),
+        "",
+        f"{deco}def model_init(p, out):",
+        *_body(model, [(f"out[{i}]", e) for i, e in enumerate(model.initial)], uses_states=False),
+        "",
+        f"{deco}def model_outputs(t, y, p, out):",
+        *(
+            _body(model, [(f"out[{i}]", e) for i, e in enumerate(model.outputs)])
+            if model.n_outputs
+            else ["    return"]
+        ),
+        "",
+    ]
+    return "\n".join(parts)
