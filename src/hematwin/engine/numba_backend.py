@@ -24,6 +24,7 @@ from hematwin import __version__
 from hematwin.engine.events import EventTable
 from hematwin.errors import SolverError
 from hematwin.model.codegen import model_function_source
+from hematwin.model.linear_block import find_linear_block
 from hematwin.model.symbolic import SymbolicModel
 
 METHODS = {"dp5": 0, "ros23": 1}
@@ -50,11 +51,15 @@ def _kernel_source() -> str:
     return (Path(__file__).with_name("numba_kernel.py")).read_text(encoding="utf-8")
 
 
-def module_source(model: SymbolicModel) -> str:
-    """The whole source of the compiled module of ``model``."""
+def module_source(model: SymbolicModel, closed_form_linear: bool = True) -> str:
+    """The whole source of the compiled module of ``model``.
+
+    With ``closed_form_linear`` the model's linear block (if any) is solved in closed form.
+    """
     import numba
 
-    functions = model_function_source(model, decorator="@nb.njit(cache=True)")
+    block = find_linear_block(model) if closed_form_linear else None
+    functions = model_function_source(model, decorator="@nb.njit(cache=True)", block=block)
     header = _HEADER.format(version=__version__, name=model.spec.name)
     return f"{header}# numba {numba.__version__}\n{functions}\n\n{_kernel_source()}"
 
@@ -149,13 +154,15 @@ class NumbaModel:
         return out
 
 
-def compile_numba(model: SymbolicModel, *, warm: bool = True) -> NumbaModel:
+def compile_numba(
+    model: SymbolicModel, *, warm: bool = True, closed_form_linear: bool = True
+) -> NumbaModel:
     """Generate, write and import the model's kernel module; ``warm`` triggers compilation.
 
     The first call for a model compiles (seconds); later calls, in this or any other
     process, load the machine code from Numba's cache.
     """
-    source = module_source(model)
+    source = module_source(model, closed_form_linear)
     digest = hashlib.sha256(source.encode()).hexdigest()[:20]
     path = cache_dir() / f"model_{model.spec.name}_{digest}.py"
     start = time.perf_counter()

@@ -12,6 +12,12 @@ Methods:
 - Rosenbrock 2(3) "ode23s" of Shampine & Reichelt (1997), L-stable, with the analytic
   Jacobian and ∂f/∂t; its own continuous extension for dense output.
 
+Closed-form linear block (``model/linear_block.py``): when the model has one (``N_LIN > 0``)
+its states follow y_L(t_a + τ) = V (e^{Λτ} z + (e^{Λτ} − 1)/Λ w) from the eigen-decomposition
+A = V Λ V⁻¹ (z = V⁻¹ y_L(t_a), w = V⁻¹ (b + rate_L)), recomputed after parameter changes;
+only the other states are stepped and error-controlled. If A has complex or defective
+eigenvalues the patient falls back to integrating every state.
+
 Event semantics (see ``events.py``): integration stops at each event time; events at time t
 are applied in order, then save points at t are recorded (right-continuous trajectories).
 """
@@ -67,38 +73,133 @@ def _all_finite(x):
     return True
 
 
+ALL_IDX = np.arange(N_STATES)
+
+
 @nb.njit(cache=True)
-def _error_norm(err, y0, y1, rtol, atol):
-    """RMS norm of err scaled by atol + rtol·max(|y0|, |y1|) (Hairer et al. 1993, II.4)."""
+def _error_norm(err, y0, y1, rtol, atol, idx):
+    """RMS norm over ``idx`` of err scaled by atol + rtol·max(|y0|, |y1|) (Hairer et al.
+    1993, II.4)."""
+    m = idx.shape[0]
+    if m == 0:
+        return 0.0
     acc = 0.0
-    for i in range(N_STATES):
+    for k in range(m):
+        i = idx[k]
         scale = atol[i] + rtol * max(abs(y0[i]), abs(y1[i]))
         r = err[i] / scale
         acc += r * r
-    return math.sqrt(acc / N_STATES)
+    return math.sqrt(acc / m)
 
 
 @nb.njit(cache=True)
-def _initial_step(t, y, f0, p, rate, span, rtol, atol, order, y1, f1):
+def _fill_linear(t, y, lin):
+    """Write the closed-form values of the linear block at time t into y (if active)."""
+    LV, Llam, Lz, Lw, lstate = lin
+    if N_LIN == 0 or lstate[1] == 0.0:
+        return
+    tau = t - lstate[0]
+    for j in range(N_LIN):
+        y[LIN_IDX[j]] = 0.0
+    for k in range(N_LIN):
+        x = Llam[k] * tau
+        em1 = math.expm1(x)
+        phi = tau * (1.0 + x * (0.5 + x / 6.0)) if abs(x) < 1e-5 else em1 / Llam[k]
+        c = (em1 + 1.0) * Lz[k] + phi * Lw[k]
+        for j in range(N_LIN):
+            y[LIN_IDX[j]] += LV[j, k] * c
+
+
+@nb.njit(cache=True)
+def _decompose_linear(p, LA, Lb, LV, LVi, Llam, lstate):
+    """Eigen-decomposition of the block's A; marks the block inactive if it is not real and
+    well conditioned (then every state is integrated numerically)."""
+    lstate[1] = 0.0
+    if N_LIN == 0:
+        return
+    model_linear(p, LA, Lb)
+    for i in range(N_LIN):
+        for j in range(N_LIN):
+            if not math.isfinite(LA[i, j]):
+                return
+    lam_c, vec_c = np.linalg.eig(LA.astype(np.complex128))
+    scale = 0.0
+    for i in range(N_LIN):
+        for j in range(N_LIN):
+            scale = max(scale, abs(LA[i, j]))
+    for k in range(N_LIN):
+        if abs(lam_c[k].imag) > 1e-10 * (abs(lam_c[k].real) + scale + 1e-300):
+            return
+        Llam[k] = lam_c[k].real
+        big = 0
+        for j in range(N_LIN):
+            if abs(vec_c[j, k]) > abs(vec_c[big, k]):
+                big = j
+        phase = vec_c[big, k] / abs(vec_c[big, k])
+        for j in range(N_LIN):
+            LV[j, k] = (vec_c[j, k] / phase).real
+    det_ok = True
+    for k in range(N_LIN):
+        if not math.isfinite(Llam[k]):
+            det_ok = False
+    if not det_ok:
+        return
+    inv = np.linalg.inv(LV) if np.abs(np.linalg.det(LV)) > 0.0 else LV * np.nan
+    for i in range(N_LIN):
+        for j in range(N_LIN):
+            LVi[i, j] = inv[i, j]
+    # reconstruction check: V Λ V⁻¹ must give back A (defective A fails here)
+    for i in range(N_LIN):
+        for j in range(N_LIN):
+            acc = 0.0
+            for k in range(N_LIN):
+                acc += LV[i, k] * Llam[k] * LVi[k, j]
+            if not abs(acc - LA[i, j]) <= 1e-9 * (scale + 1e-300):
+                return
+    lstate[1] = 1.0
+
+
+@nb.njit(cache=True)
+def _start_linear_segment(t, y, rate, Lb, LVi, Lz, Lw, lstate):
+    """Project the block's state and input on the eigenvectors at the segment start."""
+    if N_LIN == 0 or lstate[1] == 0.0:
+        return
+    lstate[0] = t
+    for k in range(N_LIN):
+        z = 0.0
+        w = 0.0
+        for j in range(N_LIN):
+            z += LVi[k, j] * y[LIN_IDX[j]]
+            w += LVi[k, j] * (Lb[j] + rate[LIN_IDX[j]])
+        Lz[k] = z
+        Lw[k] = w
+
+
+@nb.njit(cache=True)
+def _initial_step(t, y, f0, p, rate, span, rtol, atol, order, y1, f1, idx, lin):
     """Starting step size (Hairer, Nørsett & Wanner 1993, II.4, algorithm of p. 169)."""
+    m = max(idx.shape[0], 1)
     d0 = 0.0
     d1 = 0.0
-    for i in range(N_STATES):
+    for k in range(idx.shape[0]):
+        i = idx[k]
         scale = atol[i] + abs(y[i]) * rtol
         d0 += (y[i] / scale) ** 2
         d1 += (f0[i] / scale) ** 2
-    d0 = math.sqrt(d0 / N_STATES)
-    d1 = math.sqrt(d1 / N_STATES)
+    d0 = math.sqrt(d0 / m)
+    d1 = math.sqrt(d1 / m)
     h0 = 1e-6 if (d0 < 1e-5 or d1 < 1e-5) else 0.01 * d0 / d1
     h0 = min(h0, span)
     for i in range(N_STATES):
         y1[i] = y[i] + h0 * f0[i]
+    _fill_linear(t + h0, y1, lin)
     _f(t + h0, y1, p, rate, f1)
     d2 = 0.0
-    for i in range(N_STATES):
+    for k in range(idx.shape[0]):
+        i = idx[k]
         scale = atol[i] + abs(y[i]) * rtol
         d2 += ((f1[i] - f0[i]) / scale) ** 2
-    d2 = math.sqrt(d2 / N_STATES) / h0
+    d2 = math.sqrt(d2 / m) / h0
     if not math.isfinite(d2):
         return h0 * 1e-3
     if d1 <= 1e-15 and d2 <= 1e-15:
@@ -132,14 +233,14 @@ def _step_factor(err, exponent, grow):
 
 @nb.njit(cache=True)
 def _dp5_segment(t, t_end, y, p, rate, K, ynew, yerr, ys, rtol, atol,
-                 save_t, s, record, out_i, obuf, full, nsteps, max_steps):
+                 save_t, s, record, out_i, obuf, full, nsteps, max_steps, idx, lin):
     """Integrate from t to t_end exactly (no event inside); record save points in (t, t_end)."""
     n = N_STATES
     T = save_t.shape[0]
     _f(t, y, p, rate, K[0])
     if not _all_finite(K[0]) or not _all_finite(y):
         return NON_FINITE, t, s, nsteps
-    h = _initial_step(t, y, K[0], p, rate, t_end - t, rtol, atol, 4.0, ynew, K[1])
+    h = _initial_step(t, y, K[0], p, rate, t_end - t, rtol, atol, 4.0, ynew, K[1], idx, lin)
     grow = True
     while t < t_end:
         if nsteps >= max_steps:
@@ -152,29 +253,36 @@ def _dp5_segment(t, t_end, y, p, rate, K, ynew, yerr, ys, rtol, atol,
         k0, k1, k2, k3, k4, k5, k6 = K[0], K[1], K[2], K[3], K[4], K[5], K[6]
         for i in range(n):
             ys[i] = y[i] + h * A21 * k0[i]
+        _fill_linear(t + C2 * h, ys, lin)
         _f(t + C2 * h, ys, p, rate, k1)
         for i in range(n):
             ys[i] = y[i] + h * (A31 * k0[i] + A32 * k1[i])
+        _fill_linear(t + C3 * h, ys, lin)
         _f(t + C3 * h, ys, p, rate, k2)
         for i in range(n):
             ys[i] = y[i] + h * (A41 * k0[i] + A42 * k1[i] + A43 * k2[i])
+        _fill_linear(t + C4 * h, ys, lin)
         _f(t + C4 * h, ys, p, rate, k3)
         for i in range(n):
             ys[i] = y[i] + h * (A51 * k0[i] + A52 * k1[i] + A53 * k2[i] + A54 * k3[i])
+        _fill_linear(t + C5 * h, ys, lin)
         _f(t + C5 * h, ys, p, rate, k4)
         for i in range(n):
             ys[i] = y[i] + h * (
                 A61 * k0[i] + A62 * k1[i] + A63 * k2[i] + A64 * k3[i] + A65 * k4[i]
             )
+        _fill_linear(t + h, ys, lin)
         _f(t + h, ys, p, rate, k5)
         for i in range(n):
             ynew[i] = y[i] + h * (B1 * k0[i] + B3 * k2[i] + B4 * k3[i] + B5 * k4[i] + B6 * k5[i])
+        for j in range(N_LIN):  # the block at t + h was just filled into ys (stage 6, c = 1)
+            ynew[LIN_IDX[j]] = ys[LIN_IDX[j]]
         _f(t + h, ynew, p, rate, k6)
         for i in range(n):
             yerr[i] = h * (
                 E1 * k0[i] + E3 * k2[i] + E4 * k3[i] + E5 * k4[i] + E6 * k5[i] + E7 * k6[i]
             )
-        err = _error_norm(yerr, y, ynew, rtol, atol)
+        err = _error_norm(yerr, y, ynew, rtol, atol, idx)
         nsteps += 1
         if not math.isfinite(err):
             h *= FAC_MIN
@@ -196,6 +304,7 @@ def _dp5_segment(t, t_end, y, p, rate, K, ynew, yerr, ys, rtol, atol,
                     acc += K[j, i] * (P[j, 0] * theta + P[j, 1] * th2 + P[j, 2] * th3
                                       + P[j, 3] * th4)
                 ys[i] = y[i] + h * acc
+            _fill_linear(save_t[s], ys, lin)
             _record(save_t[s], ys, p, record, out_i[s], obuf, full)
             s += 1
         t = t_new
@@ -260,7 +369,7 @@ def _lu_solve(LU, piv, b):
 
 @nb.njit(cache=True)
 def _ros23_segment(t, t_end, y, p, rate, K, ynew, yerr, ys, J, W, piv, dT, rtol, atol,
-                   save_t, s, record, out_i, obuf, full, nsteps, max_steps):
+                   save_t, s, record, out_i, obuf, full, nsteps, max_steps, idx, lin):
     """Rosenbrock 2(3) of Shampine & Reichelt (1997) from t to t_end (no event inside)."""
     n = N_STATES
     T = save_t.shape[0]
@@ -268,7 +377,8 @@ def _ros23_segment(t, t_end, y, p, rate, K, ynew, yerr, ys, J, W, piv, dT, rtol,
     _f(t, y, p, rate, F0)
     if not _all_finite(F0) or not _all_finite(y):
         return NON_FINITE, t, s, nsteps
-    h = _initial_step(t, y, F0, p, rate, t_end - t, rtol, atol, 2.0, ynew, F1)
+    h = _initial_step(t, y, F0, p, rate, t_end - t, rtol, atol, 2.0, ynew, F1, idx, lin)
+    linear_active = N_LIN > 0 and lin[4][1] != 0.0
     fresh = False  # whether J and dT belong to the current (t, y)
     grow = True
     while t < t_end:
@@ -286,6 +396,16 @@ def _ros23_segment(t, t_end, y, p, rate, K, ynew, yerr, ys, J, W, piv, dT, rtol,
                     dT[i] = 0.0
             else:
                 model_dfdt(t, y, p, dT)
+            if linear_active:
+                # the block is an exact forcing: total ∂f/∂t gains J[:, L]·dy_L/dt, and the
+                # block's rows and columns leave the iteration matrix
+                for i in range(n):
+                    for jj in range(N_LIN):
+                        dT[i] += J[i, LIN_IDX[jj]] * F0[LIN_IDX[jj]]
+                for jj in range(N_LIN):
+                    for i in range(n):
+                        J[LIN_IDX[jj], i] = 0.0
+                        J[i, LIN_IDX[jj]] = 0.0
             fresh = True
         hd = h * RD
         for i in range(n):
@@ -304,6 +424,7 @@ def _ros23_segment(t, t_end, y, p, rate, K, ynew, yerr, ys, J, W, piv, dT, rtol,
         _lu_solve(W, piv, k1)
         for i in range(n):
             ys[i] = y[i] + 0.5 * h * k1[i]
+        _fill_linear(t + 0.5 * h, ys, lin)
         _f(t + 0.5 * h, ys, p, rate, F1)
         for i in range(n):
             k2[i] = F1[i] - k1[i]
@@ -311,13 +432,14 @@ def _ros23_segment(t, t_end, y, p, rate, K, ynew, yerr, ys, J, W, piv, dT, rtol,
         for i in range(n):
             k2[i] += k1[i]
             ynew[i] = y[i] + h * k2[i]
+        _fill_linear(t + h, ynew, lin)
         _f(t + h, ynew, p, rate, F2)
         for i in range(n):
             k3[i] = F2[i] - RE32 * (k2[i] - F1[i]) - 2.0 * (k1[i] - F0[i]) + hd * dT[i]
         _lu_solve(W, piv, k3)
         for i in range(n):
             yerr[i] = h / 6.0 * (k1[i] - 2.0 * k2[i] + k3[i])
-        err = _error_norm(yerr, y, ynew, rtol, atol)
+        err = _error_norm(yerr, y, ynew, rtol, atol, idx)
         if not math.isfinite(err):
             h *= FAC_MIN
             grow = False
@@ -334,6 +456,7 @@ def _ros23_segment(t, t_end, y, p, rate, K, ynew, yerr, ys, J, W, piv, dT, rtol,
             c2 = u * (u - 2.0 * RD) / denom
             for i in range(n):
                 ys[i] = y[i] + h * (c1 * k1[i] + c2 * k2[i])
+            _fill_linear(save_t[s], ys, lin)
             _record(save_t[s], ys, p, record, out_i[s], obuf, full)
             s += 1
         t = t_new
@@ -360,6 +483,8 @@ def _apply_event(kind, target, value, y, p, rate):
         y[target] = value
     elif kind == SET_PARAM:
         p[target] = value
+        return True
+    return False
 
 
 @nb.njit(cache=True)
@@ -385,6 +510,17 @@ def solve_one(p_in, ev_time, ev_kind, ev_target, ev_value, e0, e1, t0, save_t, r
         W = np.empty((0, 0))
     piv = np.empty(n, dtype=np.int64)
     dT = np.empty(n)
+    m = max(N_LIN, 1)
+    LA = np.empty((m, m))
+    Lb = np.empty(m)
+    LV = np.empty((m, m))
+    LVi = np.empty((m, m))
+    Llam = np.empty(m)
+    Lz = np.empty(m)
+    Lw = np.empty(m)
+    lstate = np.zeros(2)  # segment start time, block active (1) or not (0)
+    lin = (LV, Llam, Lz, Lw, lstate)
+    _decompose_linear(p, LA, Lb, LV, LVi, Llam, lstate)
     T = save_t.shape[0]
     t = t0
     e = e0
@@ -392,9 +528,13 @@ def solve_one(p_in, ev_time, ev_kind, ev_target, ev_value, e0, e1, t0, save_t, r
     nsteps = 0
     status = SUCCESS
     while True:
+        params_changed = False
         while e < e1 and ev_time[e] <= t:
-            _apply_event(ev_kind[e], ev_target[e], ev_value[e], y, p, rate)
+            if _apply_event(ev_kind[e], ev_target[e], ev_value[e], y, p, rate):
+                params_changed = True
             e += 1
+        if params_changed:
+            _decompose_linear(p, LA, Lb, LV, LVi, Llam, lstate)
         while s < T and save_t[s] <= t:
             _record(t, y, p, record, out_i[s], obuf, full)
             s += 1
@@ -403,14 +543,16 @@ def solve_one(p_in, ev_time, ev_kind, ev_target, ev_value, e0, e1, t0, save_t, r
         t_end = save_t[T - 1]
         if e < e1 and ev_time[e] < t_end:
             t_end = ev_time[e]
+        _start_linear_segment(t, y, rate, Lb, LVi, Lz, Lw, lstate)
+        idx = ODE_IDX if lstate[1] != 0.0 else ALL_IDX
         if method == METHOD_ROS23:
             status, t, s, nsteps = _ros23_segment(
                 t, t_end, y, p, rate, K, ynew, yerr, ys, J, W, piv, dT, rtol, atol,
-                save_t, s, record, out_i, obuf, full, nsteps, max_steps)
+                save_t, s, record, out_i, obuf, full, nsteps, max_steps, idx, lin)
         else:
             status, t, s, nsteps = _dp5_segment(
                 t, t_end, y, p, rate, K, ynew, yerr, ys, rtol, atol,
-                save_t, s, record, out_i, obuf, full, nsteps, max_steps)
+                save_t, s, record, out_i, obuf, full, nsteps, max_steps, idx, lin)
         if status != SUCCESS:
             for ss in range(s, T):
                 for r in range(record.shape[0]):

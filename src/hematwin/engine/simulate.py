@@ -37,10 +37,14 @@ class Model:
     Parameters
     ----------
     spec: the model specification (Python or loaded from a file).
+    closed_form_linear: solve the model's linear time-invariant block (its PK compartments,
+        typically) in closed form in the Numba backend, integrating only the other states
+        (``hematwin.model.linear_block``). Off: every state is integrated numerically.
     """
 
-    def __init__(self, spec: ModelSpec) -> None:
+    def __init__(self, spec: ModelSpec, *, closed_form_linear: bool = True) -> None:
         self.spec = spec
+        self.closed_form_linear = closed_form_linear
         self.symbolic: SymbolicModel = build_symbolic(spec)
 
     @property
@@ -51,7 +55,7 @@ class Model:
     def numba(self):
         from hematwin.engine.numba_backend import compile_numba
 
-        return compile_numba(self.symbolic)
+        return compile_numba(self.symbolic, closed_form_linear=self.closed_form_linear)
 
     @cached_property
     def jax(self):

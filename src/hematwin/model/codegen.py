@@ -12,6 +12,7 @@ from __future__ import annotations
 import sympy as sp
 from sympy.printing.pycode import PythonCodePrinter
 
+from hematwin.model.linear_block import LinearBlock
 from hematwin.model.symbolic import SymbolicModel
 
 
@@ -72,19 +73,41 @@ def _body(
     return lines
 
 
-def model_function_source(model: SymbolicModel, decorator: str = "") -> str:
-    """Source of ``model_rhs``, ``model_jac``, ``model_dfdt``, ``model_init``, ``model_outputs``.
+def _index_array(values: tuple[int, ...]) -> str:
+    return f"np.array({list(values)!r}, dtype=np.int64)"
+
+
+def model_function_source(
+    model: SymbolicModel, decorator: str = "", block: LinearBlock | None = None
+) -> str:
+    """Source of ``model_rhs``, ``model_jac``, ``model_dfdt``, ``model_init``,
+    ``model_outputs`` and ``model_linear`` (A and b of the linear block, if any).
 
     ``decorator`` is put before every function (e.g. ``@nb.njit(cache=True)``).
     """
     n = model.n_states
     deco = f"{decorator}\n" if decorator else ""
     jac = model.jacobian
+    linear = block.linear if block else ()
+    ode = block.ode if block else tuple(range(n))
+    m = len(linear)
+    if block:
+        lin_targets = [(f"A[{i}, {j}]", block.A[i, j]) for i in range(m) for j in range(m)]
+        lin_targets += [(f"b[{i}]", e) for i, e in enumerate(block.b)]
+        lin_body = _body(model, lin_targets, uses_states=False)
+    else:
+        lin_body = ["    return"]
     parts = [
         f"N_STATES = {n}",
         f"N_PARAMS = {model.n_params}",
         f"N_OUTPUTS = {model.n_outputs}",
         f"IS_AUTONOMOUS = {model.is_autonomous}",
+        f"N_LIN = {m}",
+        f"LIN_IDX = {_index_array(linear)}",
+        f"ODE_IDX = {_index_array(ode)}",
+        "",
+        f"{deco}def model_linear(p, A, b):",
+        *lin_body,
         "",
         f"{deco}def model_rhs(t, y, p, out):",
         *_body(model, [(f"out[{i}]", e) for i, e in enumerate(model.rhs)]),

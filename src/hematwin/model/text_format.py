@@ -33,7 +33,7 @@ from typing import Any
 
 import yaml
 
-from hematwin.errors import DuplicateNameError, EquationSyntaxError, ModelError
+from hematwin.errors import DuplicateNameError, EquationSyntaxError, ModelError, ParameterError
 from hematwin.model.spec import Definition, Equation, ModelSpec, Output, Parameter, State
 
 _ODE = re.compile(r"^d\s*/\s*dt\s*\(\s*([A-Za-z_]\w*)\s*\)\s*=\s*(.+)$")
@@ -127,8 +127,8 @@ def parse_model_yaml(text: str, *, file: str | None = None) -> ModelSpec:
         if "value" not in fields:
             raise ModelError(f"parameter {name!r} has no value", file=file, line=line,
                              field=name)
-        parameters.append(
-            Parameter(
+        try:
+            parameter = Parameter(
                 name=name,
                 default=_number(fields["value"], file=file, line=line, field=name),
                 unit=str(fields.get("unit", "1")),
@@ -138,7 +138,9 @@ def parse_model_yaml(text: str, *, file: str | None = None) -> ModelSpec:
                 citation=str(fields.get("citation", "")),
                 line=line,
             )
-        )
+        except ParameterError as exc:
+            raise ParameterError(exc.message, file=file, line=line, field=name) from None
+        parameters.append(parameter)
 
     states = []
     snode = top["states"][1]

@@ -1,0 +1,193 @@
+"""The ``hematwin`` command line: one Typer app; each command is a thin shell over the API.
+
+Layout: shared pieces first (console, option parsers, error handling, progress bar), then one
+section per command. To add a command, append a function decorated with ``@app.command()``
+that parses its options, calls the library and prints what it returns; computations belong
+in the library, not here. Exit codes: 0 done, 1 the library refused the input or failed
+(the message names the field), 2 a command-line usage error (the message names the option).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from hematwin.errors import HematwinError, UnitError
+
+app = typer.Typer(
+    name="hematwin",
+    help="hematwin: a digital twin of blood formation (simulate, grade, forecast).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+
+
+# --- shared pieces ----------------------------------------------------------------------
+
+
+def quantity(unit: str) -> Callable[[str], float]:
+    """An option parser: text with a unit (``180mg``, ``3w``) → float in ``unit``."""
+    from hematwin.quantities import parse_quantity
+
+    def parse(text: str) -> float:
+        try:
+            return parse_quantity(text, unit)
+        except UnitError as exc:
+            raise typer.BadParameter(exc.message) from None
+
+    return parse
+
+
+@contextmanager
+def library_errors() -> Iterator[None]:
+    """Print a hematwin error (which names the field at fault) and exit with code 1."""
+    try:
+        yield
+    except HematwinError as exc:
+        console.print(f"[bold red]Error:[/] {exc}", highlight=False)
+        raise typer.Exit(1) from None
+
+
+@contextmanager
+def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
+    """A Rich progress bar fed by a ``progress(done, total)`` callback; gone when finished."""
+    bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                   MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True)
+    task = bar.add_task(description, total=None)
+    with bar:
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+# --- hematwin models ----------------------------------------------------------------------
+
+
+@app.command()
+def models() -> None:
+    """List the published models in the library."""
+    from hematwin import library
+
+    table = Table(title="Library models")
+    table.add_column("Name", style="bold")
+    table.add_column("Description")
+    table.add_column("Citation")
+    for name, module in library.MODELS.items():
+        table.add_row(name, library.description(module), module.CITATION)
+    console.print(table)
+
+
+# --- hematwin simulate --------------------------------------------------------------------
+
+
+@app.command()
+def simulate(
+    model: Annotated[str, typer.Argument(help="Library model (see `hematwin models`).")],
+    dose: Annotated[float, typer.Option(parser=quantity("mg"), metavar="AMOUNT",
+                                        help="Dose per cycle with a unit: 180mg, 0.18g.")],
+    drug: Annotated[str, typer.Option(help="Drug parameter set of the model.")] = "docetaxel",
+    cycles: Annotated[int, typer.Option(min=1, help="Number of cycles.")] = 1,
+    every: Annotated[float, typer.Option(parser=quantity("day"), metavar="DURATION",
+                                         help="Time between doses: 21d, 3w, 504h.")] = "21d",
+    patients: Annotated[int, typer.Option(min=1, help="Virtual patients.")] = 1,
+    iiv: Annotated[bool, typer.Option(help="Draw each patient's parameters from the "
+                                           "model's inter-individual variability.")] = False,
+    seed: Annotated[int, typer.Option(help="Random seed of the IIV draws.")] = 1,
+    days: Annotated[float | None, typer.Option(min=0, help="Days simulated "
+                                               "(default: cycles × every).")] = None,
+    save_every: Annotated[float, typer.Option(parser=quantity("day"), metavar="DURATION",
+                                              help="Time step of the saved counts and the "
+                                                   "plot: 6h, 1d.")] = "6h",
+    out: Annotated[Path, typer.Option(help="Folder for the Parquet and PNG files.")]
+    = Path("out"),
+    backend: Annotated[str, typer.Option(help="Solver backend: numba, jax or scipy.")]
+    = "numba",
+    chunk_size: Annotated[int, typer.Option(min=1, help="Patients integrated per chunk.")]
+    = 10_000,
+) -> None:
+    """Simulate a virtual cohort on repeated chemotherapy cycles and summarise the nadirs."""
+    from hematwin.report.cohort import simulate_cycles_cohort
+    from hematwin.report.tables import failure_table, summary_table
+
+    with library_errors(), progress_bar(f"Simulating {patients} patients") as progress:
+        report = simulate_cycles_cohort(
+            model, drug=drug, dose_mg=dose, cycles=cycles, every_days=every,
+            patients=patients, iiv=iiv, seed=seed, days=days, save_every_days=save_every,
+            out_dir=out, backend=backend, chunk_size=chunk_size, progress=progress,
+        )
+    title = (f"{model} · {drug} {dose:g} mg × {cycles} every {every:g} d · "
+             f"{report.count.upper()}")
+    console.print(summary_table(report.summary, unit=report.count_unit, title=title))
+    if report.n_failed:
+        console.print(f"[yellow]{report.n_failed} of {report.n_patients} patients failed "
+                      "and are left out of the summary:[/]")
+        console.print(failure_table(report.failures))
+    else:
+        console.print(f"All {report.n_patients} patients solved.")
+    for kind, path in report.files.items():
+        console.print(f"wrote {kind}: {path}", highlight=False)
+
+
+# --- hematwin assess ----------------------------------------------------------------------
+
+
+@app.command()
+def assess(
+    record: Annotated[Path, typer.Argument(help="Patient record: tidy CSV, NONMEM, FHIR JSON, "
+                                                "SDTM LB or a CML 'Days, Prct, Pt' file.")],
+    format: Annotated[str, typer.Option(
+        "--format", help="csv, nonmem, fhir, sdtm, michor or auto (by extension and "
+                         "columns).")] = "auto",
+    out: Annotated[Path, typer.Option(help="Folder for the HTML report and tables.")]
+    = Path("out"),
+    lenient: Annotated[bool, typer.Option(help="Keep going past bad rows; write them with "
+                                               "their reasons to OUT/rejected.csv.")] = False,
+    ctcae: Annotated[str, typer.Option(help="CTCAE version: 5.0 or 6.0.")] = "5.0",
+    dv_map: Annotated[str | None, typer.Option(help="NONMEM only: DVID (or CMT) to analyte, "
+                                                    "e.g. '1=anc,2=platelets'.")] = None,
+) -> None:
+    """Grade a patient record by the clinical standards and write an HTML report."""
+    from hematwin.data.detect import FORMATS, parse_dv_map
+    from hematwin.report.assess_report import (
+        assess_record,
+        counts_table,
+        headline_table,
+        summary_table,
+    )
+
+    if format not in FORMATS:
+        raise typer.BadParameter(f"expected one of {', '.join(FORMATS)}", param_hint="--format")
+    if ctcae not in ("5.0", "6.0", "5", "6"):
+        raise typer.BadParameter("expected 5.0 or 6.0", param_hint="--ctcae")
+    with library_errors(), progress_bar("Assessing patients") as progress:
+        run = assess_record(record, out_dir=out, format=format, lenient=lenient,
+                            ctcae_version=ctcae, progress=progress,
+                            dv_map=parse_dv_map(dv_map) if dv_map else None)
+    read = run.read_report
+    console.print(f"{record} ({run.format}): rows read {read.rows_read} = accepted "
+                  f"{read.rows_accepted} + rejected {read.rows_rejected}; "
+                  f"{len(run.assessments)} patient(s)", highlight=False)
+    if len(run.assessments) <= 5:
+        for a in run.assessments:
+            console.print(headline_table(a))
+    else:
+        console.print(summary_table(run.summary, title="Patients"))
+    if not run.cml_milestones.empty:
+        console.print(summary_table(run.cml_milestones, title="CML: ELN 2020 milestones"))
+        console.print(counts_table(run.cml_counts))
+    for kind, path in run.files.items():
+        console.print(f"wrote {kind}: {path}", highlight=False)

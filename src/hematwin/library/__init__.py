@@ -1,0 +1,34 @@
+"""Published models, one module each: ``spec(...)``, ``CITATION`` and a parameter table.
+
+:data:`MODELS` is the registry the CLI and reports read: model name → its module. A module in
+the registry provides ``spec(...) -> ModelSpec`` and ``CITATION``; its description is the first
+line of its docstring (see :func:`description`).
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from hematwin.errors import ModelError
+from hematwin.library import friberg2002
+
+__all__ = ["MODELS", "description", "get"]
+
+MODELS: dict[str, ModuleType] = {
+    "friberg2002": friberg2002,
+}
+
+
+def get(name: str) -> ModuleType:
+    """The library module registered as ``name``; a typed error lists the known names."""
+    try:
+        return MODELS[name]
+    except KeyError:
+        raise ModelError(f"unknown library model {name!r}; available: {sorted(MODELS)}",
+                         field="model") from None
+
+
+def description(module: ModuleType) -> str:
+    """One line saying what the model is (the first line of the module docstring)."""
+    doc = (module.__doc__ or "").strip()
+    return doc.splitlines()[0].rstrip(".") if doc else ""

@@ -1,0 +1,1 @@
+"""Reports: summaries of simulated cohorts, plots and the artefacts a run writes."""
