@@ -118,6 +118,11 @@ class NumbaModel:
         n = params.shape[0]
         if method not in METHODS:
             raise SolverError(f"unknown method {method!r}; choose one of {sorted(METHODS)}")
+        if self.symbolic.n_delays:
+            if method != "dp5":
+                raise SolverError(
+                    "the model has delays: only the 'dp5' method integrates delay equations", model=self.symbolic.spec.name)
+            self.check_delays(params)
         atol_arr = np.broadcast_to(np.asarray(atol, dtype=np.float64),
                                    (self.symbolic.n_states,)).copy()
         out = np.empty((n, save_t.shape[0], record.shape[0]))
@@ -143,6 +148,20 @@ class NumbaModel:
         )
         return out, status, nsteps
 
+    def check_delays(self, params: np.ndarray) -> None:
+        """Every delay must be finite and > 0 for every patient."""
+        tau = np.empty(max(self.symbolic.n_delays, 1))
+        for i in range(params.shape[0]):
+            self.module.model_delays(np.ascontiguousarray(params[i], dtype=np.float64), tau)
+            bad = ~(np.isfinite(tau) & (tau > 0))
+            if bad.any():
+                k = int(np.argmax(bad))
+                state, expr, _ = self.symbolic.delays[k]
+                name = self.symbolic.spec.states[state].name
+                raise SolverError(
+                    f"delay {expr} of {name}(t - {expr}) is {tau[k]} for patient row {i}; "
+                    "delays must be finite and > 0", model=self.symbolic.spec.name, row=i)
+
     def initial_states(self, params: np.ndarray) -> np.ndarray:
         out = np.empty((params.shape[0], self.symbolic.n_states))
         self.module.initial_states(np.ascontiguousarray(params, dtype=np.float64), out)
@@ -150,7 +169,8 @@ class NumbaModel:
 
     def rhs(self, t: float, y: np.ndarray, p: np.ndarray) -> np.ndarray:
         out = np.empty(self.symbolic.n_states)
-        self.module.model_rhs(float(t), np.asarray(y, float), np.asarray(p, float), out)
+        z = np.zeros(max(self.symbolic.n_delays, 1))
+        self.module.model_rhs(float(t), np.asarray(y, float), z, np.asarray(p, float), out)
         return out
 
 
@@ -174,9 +194,8 @@ def compile_numba(
         params = np.array([[sp.default for sp in model.spec.parameters]], dtype=np.float64)
         params = params.reshape(1, p)
         events = EventTable.empty(1)
-        for method in METHODS:
-            compiled.solve(params, events, 0.0, np.array([0.0]), np.arange(n, dtype=np.int64),
-                           method=method)
+        # one call compiles every kernel (the method is a run-time argument)
+        compiled.solve(params, events, 0.0, np.array([0.0]), np.arange(n, dtype=np.int64))
         compiled.initial_states(params)
     compiled.compile_seconds = time.perf_counter() - start
     return compiled

@@ -18,6 +18,12 @@ A = V Λ V⁻¹ (z = V⁻¹ y_L(t_a), w = V⁻¹ (b + rate_L)), recomputed after
 only the other states are stepped and error-controlled. If A has complex or defective
 eigenvalues the patient falls back to integrating every state.
 
+Delay differential equations (constant delays, ``N_DELAYS > 0``): method of steps with the
+step size capped at the shortest delay, every accepted step stored with its stages so that a
+delayed value y(t − τ) is read from the DP5 dense output (order 4, matching the solver);
+y(t) for t < t0 is the initial state. The derivative discontinuities at t0 + kτ (k ≤ 5)
+are stepped on exactly.
+
 Event semantics (see ``events.py``): integration stops at each event time; events at time t
 are applied in order, then save points at t are recorded (right-continuous trajectories).
 """
@@ -59,8 +65,70 @@ FAC_MAX = 10.0
 
 
 @nb.njit(cache=True)
-def _f(t, y, p, rate, out):
-    model_rhs(t, y, p, out)
+def _delayed_values(t, hist):
+    """z[d] = y_i(t − τ_d) from the stored steps (or the initial state before t0)."""
+    hist_t, hist_h, hist_y, hist_K, hmeta, tau, z, y_before = hist
+    count = int(hmeta[0])
+    for d in range(N_DELAYS):
+        i = DELAY_STATE[d]
+        s = t - tau[d]
+        if count == 0 or s <= hmeta[1]:
+            z[d] = y_before[i]
+            continue
+        lo = 0
+        hi = count - 1
+        while lo < hi:  # last stored step starting at or before s
+            mid = (lo + hi + 1) // 2
+            if hist_t[mid] <= s:
+                lo = mid
+            else:
+                hi = mid - 1
+        h = hist_h[lo]
+        theta = (s - hist_t[lo]) / h
+        th2 = theta * theta
+        th3 = th2 * theta
+        th4 = th3 * theta
+        acc = 0.0
+        for j in range(7):
+            acc += hist_K[lo, j, i] * (P[j, 0] * theta + P[j, 1] * th2 + P[j, 2] * th3
+                                       + P[j, 3] * th4)
+        z[d] = hist_y[lo, i] + h * acc
+
+
+@nb.njit(cache=True)
+def _store_step(hist, t, h, y, K):
+    """Append an accepted step to the history (DDE only); grows the buffers by doubling."""
+    if N_DELAYS == 0:
+        return hist
+    hist_t, hist_h, hist_y, hist_K, hmeta, tau, z, y_before = hist
+    count = int(hmeta[0])
+    if count == hist_t.shape[0]:
+        cap = 2 * count + 64
+        nt = np.empty(cap)
+        nh = np.empty(cap)
+        ny = np.empty((cap, N_STATES))
+        nK = np.empty((cap, 7, N_STATES))
+        nt[:count] = hist_t[:count]
+        nh[:count] = hist_h[:count]
+        ny[:count] = hist_y[:count]
+        nK[:count] = hist_K[:count]
+        hist = (nt, nh, ny, nK, hmeta, tau, z, y_before)
+        hist_t, hist_h, hist_y, hist_K = nt, nh, ny, nK
+    hist_t[count] = t
+    hist_h[count] = h
+    for i in range(N_STATES):
+        hist_y[count, i] = y[i]
+        for j in range(7):
+            hist_K[count, j, i] = K[j, i]
+    hmeta[0] = count + 1
+    return hist
+
+
+@nb.njit(cache=True)
+def _f(t, y, p, rate, out, hist):
+    if N_DELAYS > 0:
+        _delayed_values(t, hist)
+    model_rhs(t, y, hist[6], p, out)
     for i in range(N_STATES):
         out[i] += rate[i]
 
@@ -176,7 +244,7 @@ def _start_linear_segment(t, y, rate, Lb, LVi, Lz, Lw, lstate):
 
 
 @nb.njit(cache=True)
-def _initial_step(t, y, f0, p, rate, span, rtol, atol, order, y1, f1, idx, lin):
+def _initial_step(t, y, f0, p, rate, span, rtol, atol, order, y1, f1, idx, lin, hist):
     """Starting step size (Hairer, Nørsett & Wanner 1993, II.4, algorithm of p. 169)."""
     m = max(idx.shape[0], 1)
     d0 = 0.0
@@ -193,7 +261,7 @@ def _initial_step(t, y, f0, p, rate, span, rtol, atol, order, y1, f1, idx, lin):
     for i in range(N_STATES):
         y1[i] = y[i] + h0 * f0[i]
     _fill_linear(t + h0, y1, lin)
-    _f(t + h0, y1, p, rate, f1)
+    _f(t + h0, y1, p, rate, f1, hist)
     d2 = 0.0
     for k in range(idx.shape[0]):
         i = idx[k]
@@ -233,20 +301,22 @@ def _step_factor(err, exponent, grow):
 
 @nb.njit(cache=True)
 def _dp5_segment(t, t_end, y, p, rate, K, ynew, yerr, ys, rtol, atol,
-                 save_t, s, record, out_i, obuf, full, nsteps, max_steps, idx, lin):
+                 save_t, s, record, out_i, obuf, full, nsteps, max_steps, idx, lin, hist, hmax):
     """Integrate from t to t_end exactly (no event inside); record save points in (t, t_end)."""
     n = N_STATES
     T = save_t.shape[0]
-    _f(t, y, p, rate, K[0])
+    _f(t, y, p, rate, K[0], hist)
     if not _all_finite(K[0]) or not _all_finite(y):
-        return NON_FINITE, t, s, nsteps
-    h = _initial_step(t, y, K[0], p, rate, t_end - t, rtol, atol, 4.0, ynew, K[1], idx, lin)
+        return NON_FINITE, t, s, nsteps, hist
+    h = _initial_step(t, y, K[0], p, rate, t_end - t, rtol, atol, 4.0, ynew, K[1], idx, lin, hist)
     grow = True
     while t < t_end:
         if nsteps >= max_steps:
-            return MAX_STEPS, t, s, nsteps
+            return MAX_STEPS, t, s, nsteps, hist
         if h < 1e-14 * max(1.0, abs(t)):
-            return STEP_UNDERFLOW, t, s, nsteps
+            return STEP_UNDERFLOW, t, s, nsteps, hist
+        if h > hmax:
+            h = hmax
         last = t + h >= t_end
         if last:
             h = t_end - t
@@ -254,30 +324,30 @@ def _dp5_segment(t, t_end, y, p, rate, K, ynew, yerr, ys, rtol, atol,
         for i in range(n):
             ys[i] = y[i] + h * A21 * k0[i]
         _fill_linear(t + C2 * h, ys, lin)
-        _f(t + C2 * h, ys, p, rate, k1)
+        _f(t + C2 * h, ys, p, rate, k1, hist)
         for i in range(n):
             ys[i] = y[i] + h * (A31 * k0[i] + A32 * k1[i])
         _fill_linear(t + C3 * h, ys, lin)
-        _f(t + C3 * h, ys, p, rate, k2)
+        _f(t + C3 * h, ys, p, rate, k2, hist)
         for i in range(n):
             ys[i] = y[i] + h * (A41 * k0[i] + A42 * k1[i] + A43 * k2[i])
         _fill_linear(t + C4 * h, ys, lin)
-        _f(t + C4 * h, ys, p, rate, k3)
+        _f(t + C4 * h, ys, p, rate, k3, hist)
         for i in range(n):
             ys[i] = y[i] + h * (A51 * k0[i] + A52 * k1[i] + A53 * k2[i] + A54 * k3[i])
         _fill_linear(t + C5 * h, ys, lin)
-        _f(t + C5 * h, ys, p, rate, k4)
+        _f(t + C5 * h, ys, p, rate, k4, hist)
         for i in range(n):
             ys[i] = y[i] + h * (
                 A61 * k0[i] + A62 * k1[i] + A63 * k2[i] + A64 * k3[i] + A65 * k4[i]
             )
         _fill_linear(t + h, ys, lin)
-        _f(t + h, ys, p, rate, k5)
+        _f(t + h, ys, p, rate, k5, hist)
         for i in range(n):
             ynew[i] = y[i] + h * (B1 * k0[i] + B3 * k2[i] + B4 * k3[i] + B5 * k4[i] + B6 * k5[i])
         for j in range(N_LIN):  # the block at t + h was just filled into ys (stage 6, c = 1)
             ynew[LIN_IDX[j]] = ys[LIN_IDX[j]]
-        _f(t + h, ynew, p, rate, k6)
+        _f(t + h, ynew, p, rate, k6, hist)
         for i in range(n):
             yerr[i] = h * (
                 E1 * k0[i] + E3 * k2[i] + E4 * k3[i] + E5 * k4[i] + E6 * k5[i] + E7 * k6[i]
@@ -307,13 +377,14 @@ def _dp5_segment(t, t_end, y, p, rate, K, ynew, yerr, ys, rtol, atol,
             _fill_linear(save_t[s], ys, lin)
             _record(save_t[s], ys, p, record, out_i[s], obuf, full)
             s += 1
+        hist = _store_step(hist, t, h, y, K)
         t = t_new
         for i in range(n):
             y[i] = ynew[i]
             k0[i] = k6[i]
         h *= _step_factor(err, 0.2, grow)
         grow = True
-    return SUCCESS, t, s, nsteps
+    return SUCCESS, t, s, nsteps, hist
 
 
 @nb.njit(cache=True)
@@ -369,33 +440,35 @@ def _lu_solve(LU, piv, b):
 
 @nb.njit(cache=True)
 def _ros23_segment(t, t_end, y, p, rate, K, ynew, yerr, ys, J, W, piv, dT, rtol, atol,
-                   save_t, s, record, out_i, obuf, full, nsteps, max_steps, idx, lin):
+                   save_t, s, record, out_i, obuf, full, nsteps, max_steps, idx, lin, hist, hmax):
     """Rosenbrock 2(3) of Shampine & Reichelt (1997) from t to t_end (no event inside)."""
     n = N_STATES
     T = save_t.shape[0]
     F0, F1, F2, k1, k2, k3 = K[0], K[1], K[2], K[3], K[4], K[5]
-    _f(t, y, p, rate, F0)
+    _f(t, y, p, rate, F0, hist)
     if not _all_finite(F0) or not _all_finite(y):
-        return NON_FINITE, t, s, nsteps
-    h = _initial_step(t, y, F0, p, rate, t_end - t, rtol, atol, 2.0, ynew, F1, idx, lin)
+        return NON_FINITE, t, s, nsteps, hist
+    h = _initial_step(t, y, F0, p, rate, t_end - t, rtol, atol, 2.0, ynew, F1, idx, lin, hist)
     linear_active = N_LIN > 0 and lin[4][1] != 0.0
     fresh = False  # whether J and dT belong to the current (t, y)
     grow = True
     while t < t_end:
         if nsteps >= max_steps:
-            return MAX_STEPS, t, s, nsteps
+            return MAX_STEPS, t, s, nsteps, hist
         if h < 1e-14 * max(1.0, abs(t)):
-            return STEP_UNDERFLOW, t, s, nsteps
+            return STEP_UNDERFLOW, t, s, nsteps, hist
+        if h > hmax:
+            h = hmax
         last = t + h >= t_end
         if last:
             h = t_end - t
         if not fresh:
-            model_jac(t, y, p, J)
+            model_jac(t, y, hist[6], p, J)
             if IS_AUTONOMOUS:
                 for i in range(n):
                     dT[i] = 0.0
             else:
-                model_dfdt(t, y, p, dT)
+                model_dfdt(t, y, hist[6], p, dT)
             if linear_active:
                 # the block is an exact forcing: total ∂f/∂t gains J[:, L]·dy_L/dt, and the
                 # block's rows and columns leave the iteration matrix
@@ -417,7 +490,7 @@ def _ros23_segment(t, t_end, y, p, rate, K, ynew, yerr, ys, J, W, piv, dT, rtol,
             h *= 0.5
             grow = False
             if h < 1e-14 * max(1.0, abs(t)):
-                return SINGULAR_MATRIX, t, s, nsteps
+                return SINGULAR_MATRIX, t, s, nsteps, hist
             continue
         for i in range(n):
             k1[i] = F0[i] + hd * dT[i]
@@ -425,7 +498,7 @@ def _ros23_segment(t, t_end, y, p, rate, K, ynew, yerr, ys, J, W, piv, dT, rtol,
         for i in range(n):
             ys[i] = y[i] + 0.5 * h * k1[i]
         _fill_linear(t + 0.5 * h, ys, lin)
-        _f(t + 0.5 * h, ys, p, rate, F1)
+        _f(t + 0.5 * h, ys, p, rate, F1, hist)
         for i in range(n):
             k2[i] = F1[i] - k1[i]
         _lu_solve(W, piv, k2)
@@ -433,7 +506,7 @@ def _ros23_segment(t, t_end, y, p, rate, K, ynew, yerr, ys, J, W, piv, dT, rtol,
             k2[i] += k1[i]
             ynew[i] = y[i] + h * k2[i]
         _fill_linear(t + h, ynew, lin)
-        _f(t + h, ynew, p, rate, F2)
+        _f(t + h, ynew, p, rate, F2, hist)
         for i in range(n):
             k3[i] = F2[i] - RE32 * (k2[i] - F1[i]) - 2.0 * (k1[i] - F0[i]) + hd * dT[i]
         _lu_solve(W, piv, k3)
@@ -466,7 +539,7 @@ def _ros23_segment(t, t_end, y, p, rate, K, ynew, yerr, ys, J, W, piv, dT, rtol,
         fresh = False
         h *= _step_factor(err, 1.0 / 3.0, grow)
         grow = True
-    return SUCCESS, t, s, nsteps
+    return SUCCESS, t, s, nsteps, hist
 
 
 @nb.njit(cache=True)
@@ -521,6 +594,23 @@ def solve_one(p_in, ev_time, ev_kind, ev_target, ev_value, e0, e1, t0, save_t, r
     lstate = np.zeros(2)  # segment start time, block active (1) or not (0)
     lin = (LV, Llam, Lz, Lw, lstate)
     _decompose_linear(p, LA, Lb, LV, LVi, Llam, lstate)
+    # history for delay equations (empty buffers when the model has no delay)
+    nd = max(N_DELAYS, 1)
+    tau = np.empty(nd)
+    model_delays(p, tau)
+    y_before = y.copy()
+    hmeta = np.array([0.0, t0])
+    hist = (np.empty(0), np.empty(0), np.empty((0, n)), np.empty((0, 7, n)), hmeta, tau,
+            np.zeros(nd), y_before)
+    hmax = np.inf
+    n_break = 5 * N_DELAYS
+    breaks = np.empty(max(n_break, 1))
+    for d in range(N_DELAYS):
+        hmax = min(hmax, tau[d])
+        for k in range(5):
+            breaks[5 * d + k] = t0 + (k + 1) * tau[d]
+    breaks = np.sort(breaks[:n_break])
+    b = 0
     T = save_t.shape[0]
     t = t0
     e = e0
@@ -543,16 +633,20 @@ def solve_one(p_in, ev_time, ev_kind, ev_target, ev_value, e0, e1, t0, save_t, r
         t_end = save_t[T - 1]
         if e < e1 and ev_time[e] < t_end:
             t_end = ev_time[e]
+        while b < n_break and breaks[b] <= t:
+            b += 1
+        if b < n_break and breaks[b] < t_end:
+            t_end = breaks[b]  # derivative discontinuity of the delay equation
         _start_linear_segment(t, y, rate, Lb, LVi, Lz, Lw, lstate)
         idx = ODE_IDX if lstate[1] != 0.0 else ALL_IDX
         if method == METHOD_ROS23:
-            status, t, s, nsteps = _ros23_segment(
+            status, t, s, nsteps, hist = _ros23_segment(
                 t, t_end, y, p, rate, K, ynew, yerr, ys, J, W, piv, dT, rtol, atol,
-                save_t, s, record, out_i, obuf, full, nsteps, max_steps, idx, lin)
+                save_t, s, record, out_i, obuf, full, nsteps, max_steps, idx, lin, hist, hmax)
         else:
-            status, t, s, nsteps = _dp5_segment(
+            status, t, s, nsteps, hist = _dp5_segment(
                 t, t_end, y, p, rate, K, ynew, yerr, ys, rtol, atol,
-                save_t, s, record, out_i, obuf, full, nsteps, max_steps, idx, lin)
+                save_t, s, record, out_i, obuf, full, nsteps, max_steps, idx, lin, hist, hmax)
         if status != SUCCESS:
             for ss in range(s, T):
                 for r in range(record.shape[0]):

@@ -38,7 +38,10 @@ class _KernelPrinter(PythonCodePrinter):
 
 def _symbol_map(model: SymbolicModel) -> dict[sp.Symbol, sp.Symbol]:
     """Rename model symbols to local variable names that cannot clash with the arguments."""
-    mapping = {s: sp.Symbol(f"v_{s.name}", real=True) for s in (*model.states, *model.params)}
+    mapping = {
+        s: sp.Symbol(f"v_{s.name}", real=True)
+        for s in (*model.states, *model.params, *model.delay_symbols)
+    }
     mapping[model.t] = sp.Symbol("t", real=True)
     return mapping
 
@@ -63,6 +66,9 @@ def _body(
         for i, s in enumerate(model.states):
             if f"v_{s.name}" in used:
                 lines.append(f"{indent}v_{s.name} = y[{i}]")
+        for k, s in enumerate(model.delay_symbols):
+            if f"v_{s.name}" in used:
+                lines.append(f"{indent}v_{s.name} = z[{k}]")
     for i, s in enumerate(model.params):
         if f"v_{s.name}" in used:
             lines.append(f"{indent}v_{s.name} = p[{i}]")
@@ -103,22 +109,32 @@ def model_function_source(
         f"N_OUTPUTS = {model.n_outputs}",
         f"IS_AUTONOMOUS = {model.is_autonomous}",
         f"N_LIN = {m}",
+        f"N_DELAYS = {model.n_delays}",
+        f"DELAY_STATE = {_index_array(tuple(i for i, _, _ in model.delays))}",
         f"LIN_IDX = {_index_array(linear)}",
         f"ODE_IDX = {_index_array(ode)}",
         "",
         f"{deco}def model_linear(p, A, b):",
         *lin_body,
         "",
-        f"{deco}def model_rhs(t, y, p, out):",
+        f"{deco}def model_delays(p, out):",
+        *(
+            _body(model, [(f"out[{k}]", tau) for k, (_, tau, _) in enumerate(model.delays)],
+                  uses_states=False)
+            if model.n_delays
+            else ["    return"]
+        ),
+        "",
+        f"{deco}def model_rhs(t, y, z, p, out):",
         *_body(model, [(f"out[{i}]", e) for i, e in enumerate(model.rhs)]),
         "",
-        f"{deco}def model_jac(t, y, p, out):",
+        f"{deco}def model_jac(t, y, z, p, out):",
         *_body(
             model,
             [(f"out[{i}, {j}]", jac[i, j]) for i in range(n) for j in range(n)],
         ),
         "",
-        f"{deco}def model_dfdt(t, y, p, out):",
+        f"{deco}def model_dfdt(t, y, z, p, out):",
         *_body(model, [(f"out[{i}]", e) for i, e in enumerate(model.dfdt)]),
         "",
         f"{deco}def model_init(p, out):",

@@ -59,7 +59,8 @@ def find_linear_block(model: SymbolicModel) -> LinearBlock | None:
     right-hand side is not affine in the remaining candidates.
     """
     params = set(model.params)
-    candidates = list(range(model.n_states))
+    delayed = {i for i, _, _ in model.delays}  # their history is needed: keep them stepped
+    candidates = [i for i in range(model.n_states) if i not in delayed]
     while candidates:
         block = [model.states[i] for i in candidates]
         keep = [i for i in candidates if _affine_in(model.rhs[i], block, params) is not None]

@@ -59,6 +59,41 @@ def _reserved_ok(name: str) -> bool:
     return name.isidentifier() and not keyword.iskeyword(name) and name not in FUNCTIONS
 
 
+@dataclass
+class DelayRegistry:
+    """Delayed state values ``X(t - tau)`` met while parsing (constant delays only)."""
+
+    states: dict[str, int]
+    params: set[sp.Symbol]
+    t: sp.Symbol
+    entries: list[tuple[int, sp.Expr, sp.Symbol]]
+
+    def symbol(self, state: str, tau: sp.Expr) -> sp.Symbol:
+        idx = self.states[state]
+        for i, tau_i, sym in self.entries:
+            if i == idx and sp.simplify(tau_i - tau) == 0:
+                return sym
+        sym = sp.Symbol(f"delay{len(self.entries)}_{state}", real=True)
+        self.entries.append((idx, tau, sym))
+        return sym
+
+
+class _DelayRewriter(ast.NodeTransformer):
+    """Replace ``X(t - tau)`` (X a state) by a placeholder name resolved after parsing."""
+
+    def __init__(self, states: set[str]) -> None:
+        self.states = states
+        self.found: dict[str, tuple[str, ast.expr]] = {}
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        self.generic_visit(node)
+        if isinstance(node.func, ast.Name) and node.func.id in self.states:
+            key = f"__delayed_{len(self.found)}"
+            self.found[key] = (node.func.id, node)
+            return ast.copy_location(ast.Name(id=key, ctx=ast.Load()), node)
+        return node
+
+
 def parse_expression(
     text: str | float,
     known: dict[str, sp.Symbol],
@@ -66,10 +101,13 @@ def parse_expression(
     spec: ModelSpec,
     line: int | None,
     context: str,
+    delays: DelayRegistry | None = None,
 ) -> sp.Expr:
     """Parse one expression; every name must be in ``known`` (or be an allowed function).
 
     ``context`` is the full line shown in error messages (e.g. ``d/dt(Circ) = ...``).
+    With ``delays``, a state called with one argument, ``X(t - tau)``, is its delayed
+    value (``tau`` an expression of parameters, > 0 at run time).
     """
     where = {"model": spec.name, "file": spec.file, "line": line, "equation": context}
     if isinstance(text, int | float):
@@ -83,6 +121,30 @@ def parse_expression(
         raise EquationSyntaxError(
             f"cannot parse expression {source!r}: {exc.msg} at column {exc.offset}", **where
         ) from None
+    delayed: dict[str, sp.Symbol] = {}
+    if delays is not None:
+        rewriter = _DelayRewriter(set(delays.states))
+        tree = rewriter.visit(tree)
+        for key, (state, call) in rewriter.found.items():
+            if len(call.args) != 1 or call.keywords:
+                raise EquationSyntaxError(
+                    f"a delayed state is written {state}(t - tau), got {ast.unparse(call)!r}",
+                    **where,
+                )
+            arg = parse_expression(
+                ast.unparse(call.args[0]), {TIME: delays.t, **{str(q): q for q in delays.params}},
+                spec=spec, line=line, context=context,
+            )
+            tau = sp.expand(delays.t - arg)
+            if not tau.free_symbols <= delays.params or tau.is_number and not tau > 0:
+                raise EquationSyntaxError(
+                    f"{ast.unparse(call)!r}: the delay must be t minus a positive constant "
+                    "expression of parameters",
+                    **where,
+                )
+            delayed[key] = delays.symbol(state, tau)
+        known = {**known, **delayed}
+        source = ast.unparse(tree)
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and node.id not in known and node.id not in FUNCTIONS:
             raise UnknownSymbolError(
@@ -144,6 +206,15 @@ class SymbolicModel:
     rhs_raw: tuple[sp.Expr, ...]
     initial_raw: tuple[sp.Expr, ...]
     outputs_raw: tuple[sp.Expr, ...]
+    delays: tuple[tuple[int, sp.Expr, sp.Symbol], ...] = ()
+
+    @property
+    def n_delays(self) -> int:
+        return len(self.delays)
+
+    @property
+    def delay_symbols(self) -> tuple[sp.Symbol, ...]:
+        return tuple(sym for _, _, sym in self.delays)
 
     @property
     def n_states(self) -> int:
@@ -239,6 +310,10 @@ def build_symbolic(spec: ModelSpec) -> SymbolicModel:
     params = tuple(sp.Symbol(p.name, real=True) for p in spec.parameters)
     defs = {d.name: sp.Symbol(d.name, real=True) for d in spec.definitions}
     known = {TIME: t, **{s.name: s for s in states}, **{p.name: p for p in params}, **defs}
+    delays = DelayRegistry(
+        states={s.name: i for i, s in enumerate(spec.states)}, params=set(params), t=t,
+        entries=[],
+    )
 
     # equations: one per state, no strangers, no repeats
     by_state: dict[str, object] = {}
@@ -272,6 +347,7 @@ def build_symbolic(spec: ModelSpec) -> SymbolicModel:
                 spec=spec,
                 line=d.line,
                 context=f"{d.name} = {d.expression}",
+                delays=delays,
             ),
             d.line,
             f"{d.name} = {d.expression}",
@@ -284,7 +360,8 @@ def build_symbolic(spec: ModelSpec) -> SymbolicModel:
     rhs = []
     for s in spec.states:
         eq = by_state[s.name]
-        rhs.append(parse_expression(eq.expression, known, spec=spec, line=eq.line, context=eq.text))
+        rhs.append(parse_expression(eq.expression, known, spec=spec, line=eq.line,
+                                    context=eq.text, delays=delays))
 
     # initial values may use parameters and definitions that depend only on parameters
     init_known = {**{p.name: p for p in params}, **defs}
@@ -308,6 +385,7 @@ def build_symbolic(spec: ModelSpec) -> SymbolicModel:
         rhs_raw=tuple(rhs),
         initial_raw=tuple(initial),
         outputs_raw=tuple(outputs),
+        delays=tuple(delays.entries),
     )
     # a definition used by an initial value must not depend on states or time
     state_set = set(states) | {t}
