@@ -112,6 +112,8 @@ def simulate(
     save_every: Annotated[float, typer.Option(parser=quantity("day"), metavar="DURATION",
                                               help="Time step of the saved counts and the "
                                                    "plot: 6h, 1d.")] = "6h",
+    threshold: Annotated[list[float] | None, typer.Option(
+        help="Count cut-off for 'days below' (repeat for several; default 0.5 and 1).")] = None,
     out: Annotated[Path, typer.Option(help="Folder for the Parquet and PNG files.")]
     = Path("out"),
     backend: Annotated[str, typer.Option(help="Solver backend: numba, jax or scipy.")]
@@ -128,6 +130,7 @@ def simulate(
             model, drug=drug, dose_mg=dose, cycles=cycles, every_days=every,
             patients=patients, iiv=iiv, seed=seed, days=days, save_every_days=save_every,
             out_dir=out, backend=backend, chunk_size=chunk_size, progress=progress,
+            thresholds=threshold or (0.5, 1.0),
         )
     title = (f"{model} · {drug} {dose:g} mg × {cycles} every {every:g} d · "
              f"{report.count.upper()}")
@@ -152,6 +155,8 @@ def assess(
     format: Annotated[str, typer.Option(
         "--format", help="csv, nonmem, fhir, sdtm, michor or auto (by extension and "
                          "columns).")] = "auto",
+    threshold: Annotated[list[float] | None, typer.Option(
+        help="Count cut-off for 'days below' (repeat for several; default 0.5 and 1).")] = None,
     out: Annotated[Path, typer.Option(help="Folder for the HTML report and tables.")]
     = Path("out"),
     lenient: Annotated[bool, typer.Option(help="Keep going past bad rows; write them with "
@@ -164,6 +169,7 @@ def assess(
     from hematwin.data.detect import FORMATS, parse_dv_map
     from hematwin.report.assess_report import (
         assess_record,
+        cml_table,
         counts_table,
         headline_table,
         summary_table,
@@ -184,10 +190,10 @@ def assess(
     if len(run.assessments) <= 5:
         for a in run.assessments:
             console.print(headline_table(a))
-    else:
-        console.print(summary_table(run.summary, title="Patients"))
+    elif run.cml_milestones.empty:
+        console.print(summary_table(run.summary.dropna(axis=1, how="all"), title="Patients"))
     if not run.cml_milestones.empty:
-        console.print(summary_table(run.cml_milestones, title="CML: ELN 2020 milestones"))
+        console.print(cml_table(run.cml_milestones))
         console.print(counts_table(run.cml_counts))
     for kind, path in run.files.items():
         console.print(f"wrote {kind}: {path}", highlight=False)

@@ -751,14 +751,26 @@ def assess(timeline: Timeline, *, ctcae_version: CtcaeVersion | str = "5.0") -> 
 # --- cohorts ----------------------------------------------------------------------------
 
 
+def _course(measurements: pd.DataFrame) -> str:
+    """Changes of molecular response class: ``"> 10 % [0] → MR1 [1.9] → MMR [11.9]"``
+    (months on TKI in brackets)."""
+    steps: list[str] = []
+    last = None
+    for r in measurements.itertuples():
+        if r.response != last:
+            steps.append(f"{r.response} [{round(r.month, 1) + 0.0:.1f}]")
+            last = r.response
+    return " → ".join(steps)
+
+
 def cml_cohort_tables(
     assessments: Iterable[PatientAssessment],
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """CML tables over patients with BCR::ABL1 values.
 
     Returns (response over time: one row per measurement; milestones: one row per patient
-    with the ELN 2020 verdict and the value used at 3, 6 and 12 months, the MMR day and the
-    day MMR was lost; counts: verdicts per milestone).
+    with the ELN 2020 verdict and the value used at 3, 6 and 12 months, the MMR day, the day
+    MMR was lost and the course of response classes; counts: verdicts per milestone).
     """
     over_time, per_patient = [], []
     for a in assessments:
@@ -774,7 +786,7 @@ def cml_cohort_tables(
             row[f"value_{k}mo_pct"] = ms.value_pct
             row[f"day_{k}mo"] = ms.day
         row.update(latest_response=a.cml.latest_response, mmr_day=a.cml.mmr_day,
-                   mmr_loss_day=a.cml.mmr_loss_day)
+                   mmr_loss_day=a.cml.mmr_loss_day, response_course=_course(m))
         per_patient.append(row)
     if not per_patient:
         empty = pd.DataFrame()

@@ -121,7 +121,9 @@ class NumbaModel:
         if self.symbolic.n_delays:
             if method != "dp5":
                 raise SolverError(
-                    "the model has delays: only the 'dp5' method integrates delay equations", model=self.symbolic.spec.name)
+                    "the model has delays: only the 'dp5' method integrates delay equations",
+                    model=self.symbolic.spec.name,
+                )
             self.check_delays(params)
         atol_arr = np.broadcast_to(np.asarray(atol, dtype=np.float64),
                                    (self.symbolic.n_states,)).copy()

@@ -1,4 +1,4 @@
-"""Parameter tables for batches of patients: defaults, given values, inter-individual variability."""
+"""Parameter tables for a batch of patients: defaults, given values, variability."""
 
 from __future__ import annotations
 

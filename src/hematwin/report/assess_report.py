@@ -42,6 +42,7 @@ __all__ = [
     "write_report",
     "headline_table",
     "summary_table",
+    "cml_table",
     "counts_table",
 ]
 
@@ -118,6 +119,16 @@ def summary_table(frame: pd.DataFrame, *, title: str, max_rows: int | None = Non
     if max_rows is not None and len(frame) > max_rows:
         table.caption = f"first {max_rows} of {len(frame)} rows (all in the CSV and HTML)"
     return table
+
+
+def cml_table(milestones: pd.DataFrame) -> Table:
+    """Per patient: the course of molecular response and the ELN 2020 verdicts."""
+    cols = ["patient_id", "response_course", "verdict_3mo", "verdict_6mo", "verdict_12mo"]
+    frame = milestones[[c for c in cols if c in milestones.columns]].rename(columns={
+        "patient_id": "patient", "response_course": "molecular response [months on TKI]",
+        "verdict_3mo": "3 mo", "verdict_6mo": "6 mo", "verdict_12mo": "12 mo"})
+    return summary_table(frame, title="CML: molecular response over time and ELN 2020 "
+                                      "milestone verdicts")
 
 
 def counts_table(counts: pd.DataFrame) -> Table:

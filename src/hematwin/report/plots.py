@@ -62,7 +62,7 @@ def plot_count_band(
     if title:
         ax.set_title(title, fontsize=10)
     ax.grid(True, which="major", alpha=0.3)
-    ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
+    fig.legend(loc="outside lower center", ncols=3, fontsize=8, frameon=False)
     fig.savefig(path, dpi=120)
     plt.close(fig)
     return path

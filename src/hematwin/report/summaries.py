@@ -120,7 +120,13 @@ def cycle_metrics(
         m = _window(t, v, i0, i1, last=j == len(starts) - 1, thresholds=thresholds)
         m["nadir_day"] = m["nadir_day"] - doses[j]
         frames.append(pd.DataFrame({"id": ids, "cycle": str(j + 1), **m}))
-    whole = _window(t, v, 0, t.size - 1, last=True, thresholds=thresholds)
+    # The cycles (and the days before the first dose, if any) partition the series, so the
+    # whole-series times below are their sums.
+    whole = _window(t, v, 0, t.size - 1, last=True, thresholds=())
+    before = _window(t, v, 0, starts[0], last=True, thresholds=thresholds)
+    for c in thresholds:
+        name = below_column(c)
+        whole[name] = before[name] + sum(f[name].to_numpy() for f in frames)
     previous = np.searchsorted(doses, whole["nadir_day"] + 1e-9, side="right") - 1
     whole["nadir_day"] = whole["nadir_day"] - np.where(previous >= 0, doses[previous.clip(0)],
                                                         t[0])

@@ -16,7 +16,7 @@ def _header(metric: str, unit: str) -> str:
     if metric == "nadir":
         return f"Nadir\n{unit}"
     if metric == "time_to_nadir":
-        return "Time to nadir\nday after dose"
+        return "Time to nadir\ndays after dose"
     if metric.startswith("days_below_"):
         return f"Days < {metric.removeprefix('days_below_')}\n{unit}"
     return metric

@@ -156,7 +156,7 @@ def _bcr_panel(ax: Axes, a: PatientAssessment) -> None:
         target = c.tki_start_day + ms.target_day
         ax.axvline(target, color="#bbbbbb", lw=0.6, zorder=0)
         ax.text(target, 0.02, f" {int(ms.milestone_month)} mo", transform=ax.get_xaxis_transform(),
-                ha="left", va="bottom", fontsize=7, color="#555555")
+                ha="left", va="bottom", fontsize=7, color="#555555", clip_on=True)
         if ms.day is not None and not pd.isna(ms.day):
             ax.plot(c.tki_start_day + ms.day, ms.value_pct, marker="o", ms=11, mfc="none",
                     mec=VERDICT_COLORS[ms.verdict], mew=2.2, zorder=5)
