@@ -74,6 +74,11 @@ class Model:
     def backend(self, name: str):
         if name not in BACKENDS:
             raise SolverError(f"unknown backend {name!r}; choose one of {list(BACKENDS)}")
+        if self.symbolic.n_delays and name != "numba":
+            raise BackendUnavailableError(
+                f"model {self.name!r} has delay equations, which only the 'numba' backend "
+                f"integrates (asked for {name!r})"
+            )
         return getattr(self, name)
 
     # --- recorded variables -----------------------------------------------------------
