@@ -128,8 +128,8 @@ def main():
         i = int(np.argmin(y[: int(21 * 24 / 0.05) + 1]))
         j = i + int(np.argmax(y[i: int(21 * 24 / 0.05) + 1]))
         print(f"  {s_:7s} rebound max(nadir-21 d) {y[j]:9.4f} at day {tt[j] / 24:7.3f}")
-        print(f"  {s_:7s} baseline {m.y0[m.idx[s_]]:9.4f}  min(0-21 d) {y[i]:9.4f} at day {tt[i] / 24:7.3f}"
-              f"  day21 {y[int(21 * 24 / 0.05)]:9.4f}")
+        print(f"  {s_:7s} baseline {m.y0[m.idx[s_]]:9.4f}  min(0-21 d) {y[i]:9.4f} "
+              f"at day {tt[i] / 24:7.3f}  day21 {y[int(21 * 24 / 0.05)]:9.4f}")
     J = jac_fd(m.rhs, m.y0)
     ev = np.linalg.eigvals(J)
     re_ = np.abs(ev.real[ev.real < -1e-12])

@@ -190,11 +190,13 @@ def main(argv=None):
     ss = results["steady_state"]
     print(f"Steady state: |f(y0)|_inf = {ss['rhs_norm_at_y0']:.3e}; "
           f"max |Circ - Circ0| over 100 d without drug = {ss['max_abs_dev_circ_100d']:.3e}")
-    hdr = f"{'scenario':36s} {'nadir':>8s} {'d_nadir':>8s} {'rebound':>8s} {'d_reb':>8s} {'ANC d21':>8s} {'Cmax uM':>8s}"
+    hdr = (f"{'scenario':36s} {'nadir':>8s} {'d_nadir':>8s} {'rebound':>8s} {'d_reb':>8s} "
+           f"{'ANC d21':>8s} {'Cmax uM':>8s}")
     print(hdr)
     for r in results["scenarios"]:
-        print(f"{r['name']:36s} {r['nadir_anc']:8.5f} {r['nadir_day']:8.4f} {r['rebound_anc']:8.5f} "
-              f"{r['rebound_day']:8.4f} {r['anc_day21']:8.5f} {r['cmax_uM']:8.3f}")
+        print(f"{r['name']:36s} {r['nadir_anc']:8.5f} {r['nadir_day']:8.4f} "
+              f"{r['rebound_anc']:8.5f} {r['rebound_day']:8.4f} {r['anc_day21']:8.5f} "
+              f"{r['cmax_uM']:8.3f}")
     print("targets (issue):", TARGETS)
     if args.json:
         with open(args.json, "w") as fh:

@@ -120,6 +120,9 @@ def simulate(
     = "numba",
     chunk_size: Annotated[int, typer.Option(min=1, help="Patients integrated per chunk.")]
     = 10_000,
+    max_steps: Annotated[int, typer.Option(min=1, help="Solver steps allowed per patient; "
+                                                       "beyond, the patient is flagged.")]
+    = 100_000,
 ) -> None:
     """Simulate a virtual cohort on repeated chemotherapy cycles and summarise the nadirs."""
     from hematwin.report.cohort import simulate_cycles_cohort
@@ -129,8 +132,8 @@ def simulate(
         report = simulate_cycles_cohort(
             model, drug=drug, dose_mg=dose, cycles=cycles, every_days=every,
             patients=patients, iiv=iiv, seed=seed, days=days, save_every_days=save_every,
-            out_dir=out, backend=backend, chunk_size=chunk_size, progress=progress,
-            thresholds=threshold or (0.5, 1.0),
+            thresholds=threshold or None, out_dir=out, backend=backend,
+            chunk_size=chunk_size, max_steps=max_steps, progress=progress,
         )
     title = (f"{model} · {drug} {dose:g} mg × {cycles} every {every:g} d · "
              f"{report.count.upper()}")

@@ -8,6 +8,9 @@ test file reuses the same compiled kernels.
   Gibaldi & Perrier, *Pharmacokinetics*, 2nd ed., 1982, ch. 1–2), an effect compartment,
   a forcing ``amp*sin(w*t)`` (explicit time dependence) and a term ``q*x^2`` (blow-up when
   q > 0). The same model is in ``fixtures/onecpt.yaml``.
+- ``pklin``: the same elimination and effect site without forcing: a linear model, which
+  the Numba kernel solves in closed form (its linear block), so that event semantics are
+  checked on both code paths with the same closed forms.
 - ``robertson``: Robertson's stiff chemical kinetics (Robertson 1966; Hairer & Wanner,
   *Solving ODEs II*, 2nd ed., 1996, section IV.1, eq. (1.4)).
 - ``friberg_docetaxel``/``friberg_paclitaxel``: :mod:`hematwin.library.friberg2002`.
@@ -16,7 +19,7 @@ test file reuses the same compiled kernels.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -60,6 +63,26 @@ def onecpt_spec() -> ModelSpec:
     )
 
 
+def pklin_spec() -> ModelSpec:
+    return ModelSpec(
+        name="pklin",
+        description="one compartment, first-order elimination, effect site (linear)",
+        citation="textbook one-compartment model (Gibaldi & Perrier, Pharmacokinetics, "
+                 "2nd ed., ch. 1)",
+        parameters=(
+            Parameter("k", 1.0, "1/day", 0, INF, "elimination rate constant"),
+            Parameter("x0", 0.0, "mg", 0, INF, "initial amount"),
+            Parameter("ke", 0.5, "1/day", 0, INF, "effect-site equilibration rate"),
+        ),
+        states=(
+            State("x", "x0", "mg", "amount in the body"),
+            State("e", 0, "mg", "effect-site amount"),
+        ),
+        equations=(Equation("x", "-k*x"), Equation("e", "ke*(x - e)")),
+        outputs=(Output("conc", "x"), Output("double", "2*x")),
+    )
+
+
 def robertson_spec() -> ModelSpec:
     return ModelSpec(
         name="robertson",
@@ -82,13 +105,14 @@ def robertson_spec() -> ModelSpec:
 
 SPECS = {
     "onecpt": onecpt_spec,
+    "pklin": pklin_spec,
     "robertson": robertson_spec,
     "friberg_docetaxel": lambda: friberg2002.spec("docetaxel"),
     "friberg_paclitaxel": lambda: friberg2002.spec("paclitaxel"),
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def model(name: str) -> Model:
     """The compiled model ``name`` (one instance per process)."""
     m = Model(SPECS[name]())

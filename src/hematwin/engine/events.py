@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hematwin.errors import RegimenError
+
 # Elementary event kinds. The integer codes are part of the kernel ABI (Numba and JAX).
 BOLUS = 0  # state[target] += value
 RATE_CHANGE = 1  # infusion rate into state[target] += value (negative value ends an infusion)
@@ -51,6 +53,36 @@ class EventTable:
     @property
     def n_patients(self) -> int:
         return int(self.ptr.shape[0] - 1)
+
+    def check(self, n_states: int, n_params: int, t0: float) -> None:
+        """Reject a table that would be applied at the wrong time or place (a table built by
+        hand bypasses the checks of ``Regimen``)."""
+        ptr = np.asarray(self.ptr)
+        m = int(ptr[-1]) if ptr.size else 0
+        if ptr.ndim != 1 or ptr[0] != 0 or np.any(np.diff(ptr) < 0) or any(
+            a.shape[0] != m for a in (self.time, self.kind, self.target, self.value)
+        ):
+            raise RegimenError("event table: ptr must start at 0, be non-decreasing and end at "
+                               "the number of events")
+        patient = np.repeat(np.arange(ptr.shape[0] - 1), np.diff(ptr))
+
+        def fail(mask: np.ndarray, what: str) -> None:
+            if mask.any():
+                k = int(np.argmax(mask))
+                raise RegimenError(f"event table, patient row {int(patient[k])}, event {k} "
+                                   f"(time {self.time[k]}): {what}", row=int(patient[k]))
+
+        fail(~np.isfinite(self.time) | ~np.isfinite(self.value), "time and value must be finite")
+        fail(self.time < t0, f"event before the start of the simulation t0 = {t0}")
+        same = patient[1:] == patient[:-1]
+        fail(np.concatenate([[False], same & (np.diff(self.time) < 0)]),
+             "events of a patient must be sorted by time")
+        fail(~np.isin(self.kind, list(KIND_NAMES)), f"unknown event kind (known: {KIND_NAMES})")
+        on_state = np.isin(self.kind, [BOLUS, RATE_CHANGE, SET_STATE])
+        fail(on_state & ((self.target < 0) | (self.target >= n_states)),
+             f"state index out of range 0..{n_states - 1}")
+        fail((self.kind == SET_PARAM) & ((self.target < 0) | (self.target >= n_params)),
+             f"parameter index out of range 0..{n_params - 1}")
 
     def patient(self, i: int) -> EventTable:
         """The events of patient ``i`` alone, as a one-patient table."""

@@ -46,8 +46,10 @@ import jax.numpy as jnp
 import numpy as np
 
 from hematwin.engine import events as ev
+from hematwin.engine import jax_linear as jl
 from hematwin.engine import status as st
 from hematwin.engine.events import EventTable
+from hematwin.engine.jax_linear import JaxLinearBlock, LinearState
 from hematwin.engine.jax_steppers import STEPPERS, Stepper, initial_step
 from hematwin.errors import RegimenError, SolverError
 
@@ -81,6 +83,9 @@ class JaxModelFunctions:
     jac:
         ``jac(t, y, p) -> ∂rhs/∂y`` [n_states, n_states]; ``None`` means ``jax.jacfwd`` of
         ``rhs``. Used by the stiff method only.
+    linear:
+        The model's linear time-invariant block, solved in closed form
+        (:mod:`hematwin.engine.jax_linear`); ``None``: every state is stepped.
     """
 
     n_states: int
@@ -90,6 +95,7 @@ class JaxModelFunctions:
     init: Callable[[Array], Array]
     outputs: Callable[[Array, Array, Array], Array]
     jac: Callable[[Array, Array, Array], Array] | None = None
+    linear: JaxLinearBlock | None = None
 
     def jacobian(self, t: Array, y: Array, p: Array) -> Array:
         """∂rhs/∂y, from ``jac`` if given, else by forward-mode autodiff."""
@@ -114,6 +120,8 @@ class _Carry(NamedTuple):
     out: Array  # [B, n_save, n_record], NaN where not (yet) filled
     status: Array  # [B] status code, st.SUCCESS while running
     n_steps: Array  # [B] trial steps taken (accepted + rejected)
+    p_changed: Array  # [B] bool: a SET_PARAM since the last decomposition of the block
+    lin: LinearState | None  # closed-form data of the linear block (None: no block)
 
 
 def solve_one(
@@ -232,10 +240,14 @@ def solve_many(
     t_end = save_t[n_save - 1]
     rows = jnp.arange(batch)
     ev_time = jnp.where(jnp.arange(width)[None, :] < jnp.asarray(n_ev)[:, None], ev_time, jnp.inf)
+    block = fns.linear
 
     # --- per-patient pieces, vmapped over the batch -----------------------------------
     def observe_one(t: Array, y: Array, p: Array) -> Array:
         return jnp.concatenate([y, jnp.atleast_1d(fns.outputs(t, y, p))])[record]
+
+    def fill_one(lin: LinearState | None, t: Array, y: Array) -> Array:
+        return y if block is None else jl.fill(block, lin, t, y)
 
     def apply_one(y: Array, rate: Array, p: Array, kind: Array, target: Array, value: Array):
         ks = jnp.clip(target, 0, n_states - 1)
@@ -249,20 +261,51 @@ def solve_many(
         p = jnp.where(kind == ev.SET_PARAM, p.at[kp].set(value), p)
         return y, rate, p
 
-    def start_one(t: Array, y: Array, p: Array, rate: Array, span: Array):
-        f = _field(fns, p, rate)
-        f0 = f(t, y)
-        return f0, initial_step(f, t, y, f0, span, stepper.order_exp, rtol, atol)
+    if block is not None:
+        lin_cols = np.zeros(n_states, dtype=bool)
+        lin_cols[list(block.linear)] = True
 
-    def step_one(t: Array, y: Array, p: Array, rate: Array, f0: Array, h: Array):
-        jac = lambda t, y: fns.jacobian(t, y, p)  # noqa: E731
-        return stepper.step(_field(fns, p, rate), jac, t, y, f0, h)
+    def start_one(t: Array, y: Array, p: Array, rate: Array, span: Array, lin):
+        f = _field(fns, p, rate, lin)
+        f0 = f(t, y)
+        if block is None:
+            return f0, initial_step(f, t, y, f0, span, stepper.order_exp, rtol, atol)
+        mask = jnp.where(lin.active, jnp.asarray(~lin_cols), True)
+        h0 = initial_step(f, t, y, f0, span, stepper.order_exp, rtol, atol, mask)
+        if not block.ode:  # nothing left to step: one step per segment
+            h0 = jnp.where(lin.active, span, h0)
+        return f0, h0
+
+    def step_one(t: Array, y: Array, p: Array, rate: Array, f0: Array, h: Array, lin):
+        def jac(t: Array, y: Array) -> Array:
+            if block is None:
+                return fns.jacobian(t, y, p)
+            # The block is an exact forcing: its columns leave the Jacobian (then its rows
+            # are zero too); ∂f/∂t gains J[:, L]·dy_L/dt through the time derivative of
+            # the filled field, which the stepper takes by forward mode.
+            j = fns.jacobian(t, jl.fill(block, lin, t, y), p)
+            return jnp.where(lin.active & jnp.asarray(lin_cols)[None, :], 0.0, j)
+
+        return stepper.step(_field(fns, p, rate, lin), jac, t, y, f0, h)
 
     observe = jax.vmap(observe_one)
     apply_events = jax.vmap(apply_one)
     start = jax.vmap(start_one)
     step = jax.vmap(step_one)
     interpolate = jax.vmap(stepper.interpolate)
+    fill = jax.vmap(fill_one)
+
+    def decompose(p: Array) -> LinearState:
+        active, lam, v, vi = jl.decompose(block, p)
+        zero = jnp.zeros((batch, block.size))
+        return LinearState(active, lam, v, vi, jnp.full(batch, t0), zero, zero)
+
+    def error_norm(e: Array, lin: LinearState | None) -> Array:
+        if block is None:
+            return jnp.sqrt(jnp.mean(e * e, axis=1))
+        mask = jl.state_mask(block, n_states, lin.active)
+        count = jnp.maximum(jnp.sum(mask, axis=1), 1)
+        return jnp.sqrt(jnp.sum(jnp.where(mask, e * e, 0.0), axis=1) / count)
 
     def event_time(i: Array) -> Array:
         return jnp.where(i < width, ev_time[rows, jnp.minimum(i, width - 1)], jnp.inf)
@@ -282,9 +325,8 @@ def solve_many(
     def apply_next_event(c: _Carry) -> _Carry:
         due = event_pending(c)
         i = jnp.minimum(c.ev_i, width - 1)
-        y, rate, p = apply_events(
-            c.y, c.rate, c.p, ev_kind[rows, i], ev_target[rows, i], ev_value[rows, i]
-        )
+        kind = ev_kind[rows, i]
+        y, rate, p = apply_events(c.y, c.rate, c.p, kind, ev_target[rows, i], ev_value[rows, i])
         keep = due[:, None]
         return c._replace(
             y=jnp.where(keep, y, c.y),
@@ -292,6 +334,7 @@ def solve_many(
             p=jnp.where(keep, p, c.p),
             ev_i=c.ev_i + due,
             fresh=c.fresh | due,
+            p_changed=c.p_changed | (due & (kind == ev.SET_PARAM)),
         )
 
     # --- save points at the current time (after its events) --------------------------------
@@ -306,7 +349,18 @@ def solve_many(
     # --- restart: fresh derivative and Hairer's starting step ------------------------------
     def restart(c: _Carry) -> _Carry:
         t_stop = jnp.minimum(event_time(c.ev_i), t_end)
-        f0, h0 = start(c.t, c.y, c.p, c.rate, t_stop - c.t)
+        lin = c.lin
+        restarting = c.fresh & running(c)
+        if block is not None:
+            # A SET_PARAM may change A and b: decompose again (on the host, batched), then
+            # project the block's state and input at the segment start.
+            redo = restarting & c.p_changed
+            lin = jax.lax.cond(
+                jnp.any(redo), lambda lin: _pick(redo, decompose(c.p), lin), lambda lin: lin, lin
+            )
+            start_seg = jax.vmap(functools.partial(jl.start_segment, block))
+            lin = _pick(c.fresh, start_seg(lin, c.t, c.y, c.rate, c.p), lin)
+        f0, h0 = start(c.t, c.y, c.p, c.rate, t_stop - c.t, lin)
         bad = c.fresh & (
             ~jnp.all(jnp.isfinite(f0), axis=1)
             | ~jnp.all(jnp.isfinite(c.y), axis=1)
@@ -317,6 +371,8 @@ def solve_many(
             h=jnp.where(c.fresh, jax.lax.stop_gradient(h0), c.h),
             status=jnp.where(running(c) & bad, st.NON_FINITE, c.status),
             fresh=c.fresh & ~running(c),
+            p_changed=c.p_changed & ~restarting,
+            lin=lin,
         )
 
     def iteration(c: _Carry) -> _Carry:
@@ -337,10 +393,11 @@ def solve_many(
         h = jnp.where(hit, span, h)
         h = jnp.where(attempt, h, 1.0)  # keeps idle patients' arithmetic finite
         t_new = jnp.where(hit, t_stop, c.t + h)
-        trial = step(c.t, c.y, c.p, c.rate, c.f0, h)
-        scale = atol + rtol * jnp.maximum(jnp.abs(c.y), jnp.abs(trial.y_new))
-        err = jax.lax.stop_gradient(jnp.sqrt(jnp.mean((trial.error / scale) ** 2, axis=1)))
-        finite = jnp.isfinite(err) & jnp.all(jnp.isfinite(trial.y_new), axis=1)
+        trial = step(c.t, c.y, c.p, c.rate, c.f0, h, c.lin)
+        y_new = fill(c.lin, t_new, trial.y_new)  # the block exactly, not its RK quadrature
+        scale = atol + rtol * jnp.maximum(jnp.abs(c.y), jnp.abs(y_new))
+        err = jax.lax.stop_gradient(error_norm(trial.error / scale, c.lin))
+        finite = jnp.isfinite(err) & jnp.all(jnp.isfinite(y_new), axis=1)
         accept = attempt & finite & (err <= 1.0)
 
         factor = jnp.clip(0.9 * err ** (-1.0 / stepper.order_exp), 0.2, 10.0)
@@ -358,6 +415,7 @@ def solve_many(
             due = dense_pending(s)
             ts = save_t[jnp.minimum(i, n_save - 1)]
             y_ts = interpolate(trial.dense, c.y, h, jnp.where(due, (ts - c.t) / h, 0.0))
+            y_ts = fill(c.lin, ts, y_ts)
             return i + due, write(out, i, due, observe(ts, y_ts, c.p))
 
         save_i, out = jax.lax.while_loop(
@@ -366,7 +424,7 @@ def solve_many(
         keep = accept[:, None]
         return c._replace(
             t=jnp.where(accept, t_new, c.t),
-            y=jnp.where(keep, trial.y_new, c.y),
+            y=jnp.where(keep, y_new, c.y),
             f0=jnp.where(keep, trial.f_new, c.f0),
             h=jnp.where(attempt, h_next, c.h),
             rejected=jnp.where(attempt, ~accept, c.rejected),
@@ -391,14 +449,31 @@ def solve_many(
         out=jnp.full((batch, n_save, record.shape[0]), jnp.nan),
         status=jnp.full(batch, st.SUCCESS, dtype=jnp.int64),
         n_steps=jnp.zeros(batch, dtype=jnp.int64),
+        p_changed=jnp.zeros(batch, dtype=bool),
+        lin=None if block is None else decompose(p),
     )
     end = jax.lax.while_loop(lambda c: jnp.any(running(c)), iteration, carry)
     return end.out, end.status, end.n_steps
 
 
-def _field(fns: JaxModelFunctions, p: Array, rate: Array) -> Callable[[Array, Array], Array]:
-    """The effective vector field of one patient: model right-hand side plus infusions."""
-    return lambda t, y: fns.rhs(t, y, p) + rate
+def _field(
+    fns: JaxModelFunctions, p: Array, rate: Array, lin: LinearState | None = None
+) -> Callable[[Array, Array], Array]:
+    """The effective vector field of one patient: model right-hand side plus infusions,
+    evaluated with the linear block (if any) at its closed-form value."""
+    if fns.linear is None or lin is None:
+        return lambda t, y: fns.rhs(t, y, p) + rate
+    block = fns.linear
+    return lambda t, y: fns.rhs(t, jl.fill(block, lin, t, y), p) + rate
+
+
+def _pick(mask: Array, new, old):
+    """Per patient (leading axis), ``new`` where ``mask`` else ``old``, over a pytree."""
+
+    def one(a: Array, b: Array) -> Array:
+        return jnp.where(mask.reshape(mask.shape + (1,) * (a.ndim - 1)), a, b)
+
+    return jax.tree_util.tree_map(one, new, old)
 
 
 def _stepper(method: str) -> Stepper:

@@ -3,7 +3,10 @@
 The same symbolic forms as the Numba backend (right-hand side with definitions substituted,
 analytic Jacobian, initial values, outputs) are turned into ``jax.numpy`` functions with
 SymPy's JAX printer; :func:`hematwin.engine.jax_backend.solve_batch_jax` integrates them
-(jit + vmap; differentiable; on a GPU where one exists).
+(jit + vmap; differentiable; on a GPU where one exists). With ``closed_form_linear`` the
+model's linear time-invariant block (:func:`hematwin.model.linear_block.find_linear_block`)
+comes with it as functions A(p), b(p), and is solved in closed form
+(:mod:`hematwin.engine.jax_linear`).
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import sympy as sp
 
 from hematwin.engine.events import EventTable
 from hematwin.engine.jax_backend import JaxModelFunctions, solve_batch_jax
+from hematwin.engine.jax_linear import JaxLinearBlock
+from hematwin.model.linear_block import find_linear_block
 from hematwin.model.symbolic import SymbolicModel
 
 
@@ -31,8 +36,25 @@ def _vector_function(args: tuple, exprs: list[sp.Expr]):
     return fn
 
 
-def jax_functions(model: SymbolicModel) -> JaxModelFunctions:
-    """The model's right-hand side, Jacobian, initial values and outputs as JAX functions."""
+def linear_block_functions(model: SymbolicModel) -> JaxLinearBlock | None:
+    """The model's linear time-invariant block as JAX functions of the parameters, or None."""
+    block = find_linear_block(model)
+    if block is None:
+        return None
+    m = block.size
+    args = (list(model.params),)
+    a_flat = _vector_function(args, [block.A[i, j] for i in range(m) for j in range(m)])
+    return JaxLinearBlock(
+        linear=tuple(block.linear),
+        ode=tuple(block.ode),
+        A=lambda p: a_flat(p).reshape(m, m),
+        b=_vector_function(args, list(block.b)),
+    )
+
+
+def jax_functions(model: SymbolicModel, closed_form_linear: bool = True) -> JaxModelFunctions:
+    """The model's right-hand side, Jacobian, initial values and outputs as JAX functions,
+    with its linear block (solved in closed form) when ``closed_form_linear``."""
     y = list(model.states)
     p = list(model.params)
     args = (model.t, y, p)
@@ -49,6 +71,7 @@ def jax_functions(model: SymbolicModel) -> JaxModelFunctions:
         init=init,
         outputs=outputs,
         jac=lambda t, yy, pp: jac_flat(t, yy, pp).reshape(n, n),
+        linear=linear_block_functions(model) if closed_form_linear else None,
     )
 
 
@@ -79,5 +102,6 @@ class JaxModel:
         )
 
 
-def compile_jax(model: SymbolicModel) -> JaxModel:
-    return JaxModel(symbolic=model, functions=jax_functions(model))
+def compile_jax(model: SymbolicModel, *, closed_form_linear: bool = True) -> JaxModel:
+    """The model for the JAX backend; ``closed_form_linear`` as in :class:`Model`."""
+    return JaxModel(symbolic=model, functions=jax_functions(model, closed_form_linear))

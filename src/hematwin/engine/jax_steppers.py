@@ -159,9 +159,13 @@ STEPPERS: dict[str, Stepper] = {"dp5": DormandPrince5(), "ros23": Rosenbrock23()
 """The methods ``solve_batch_jax(method=...)`` accepts."""
 
 
-def rms_norm(x: Array) -> Array:
-    """Root mean square over the states (Hairer et al. 1993, eq. II.4.11)."""
-    return jnp.sqrt(jnp.mean(x * x))
+def rms_norm(x: Array, mask: Array | None = None) -> Array:
+    """Root mean square over the states (Hairer et al. 1993, eq. II.4.11); with ``mask``,
+    over the masked states only (0 if none)."""
+    if mask is None:
+        return jnp.sqrt(jnp.mean(x * x))
+    count = jnp.maximum(jnp.sum(mask), 1)
+    return jnp.sqrt(jnp.sum(jnp.where(mask, x * x, 0.0)) / count)
 
 
 def initial_step(
@@ -173,18 +177,22 @@ def initial_step(
     order_exp: int,
     rtol: Array,
     atol: Array,
+    mask: Array | None = None,
 ) -> Array:
     """Hairer's starting step size (Hairer et al. 1993, II.4, p. 169), as SciPy's
-    ``select_initial_step``, bounded by ``span`` (the distance to the next stop)."""
+    ``select_initial_step``, bounded by ``span`` (the distance to the next stop).
+
+    ``mask`` (bool [n_states]) restricts the norms to the stepped states (those not solved
+    in closed form)."""
     scale = atol + jnp.abs(y) * rtol
-    d0 = rms_norm(y / scale)
-    d1 = rms_norm(f0 / scale)
+    d0 = rms_norm(y / scale, mask)
+    d1 = rms_norm(f0 / scale, mask)
     small = (d0 < 1e-5) | (d1 < 1e-5)
     h0 = jnp.where(small, 1e-6, 0.01 * d0 / jnp.where(small, 1.0, d1))
     h0 = jnp.minimum(h0, span)
     h0_safe = jnp.where(h0 > 0, h0, 1.0)
     f1 = f(t + h0, y + h0 * f0)
-    d2 = rms_norm((f1 - f0) / scale) / h0_safe
+    d2 = rms_norm((f1 - f0) / scale, mask) / h0_safe
     dmax = jnp.maximum(d1, d2)
     flat = (d1 <= 1e-15) & (d2 <= 1e-15)
     h1 = jnp.where(

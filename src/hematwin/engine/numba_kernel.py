@@ -311,6 +311,8 @@ def _dp5_segment(t, t_end, y, p, rate, K, ynew, yerr, ys, rtol, atol,
     h = _initial_step(t, y, K[0], p, rate, t_end - t, rtol, atol, 4.0, ynew, K[1], idx, lin, hist)
     grow = True
     while t < t_end:
+        if t_end - t <= 1e-14 * max(1.0, abs(t)):
+            break  # a remainder below the step floor (events a rounding error apart)
         if nsteps >= max_steps:
             return MAX_STEPS, t, s, nsteps, hist
         if h < 1e-14 * max(1.0, abs(t)):
@@ -453,6 +455,8 @@ def _ros23_segment(t, t_end, y, p, rate, K, ynew, yerr, ys, J, W, piv, dT, rtol,
     fresh = False  # whether J and dT belong to the current (t, y)
     grow = True
     while t < t_end:
+        if t_end - t <= 1e-14 * max(1.0, abs(t)):
+            break  # a remainder below the step floor (events a rounding error apart)
         if nsteps >= max_steps:
             return MAX_STEPS, t, s, nsteps, hist
         if h < 1e-14 * max(1.0, abs(t)):
@@ -566,6 +570,13 @@ def solve_one(p_in, ev_time, ev_kind, ev_target, ev_value, e0, e1, t0, save_t, r
     """One patient: events e0:e1 of the CSR arrays; fills out_i[T, len(record)]."""
     n = N_STATES
     p = p_in.copy()
+    # covariates given at t0 are the individual's values from the start: the initial state
+    # is computed with them (NONMEM uses the first record's covariates)
+    for e in range(e0, e1):
+        if ev_time[e] > t0:
+            break
+        if ev_kind[e] == SET_PARAM:
+            p[ev_target[e]] = ev_value[e]
     y = np.empty(n)
     model_init(p, y)
     rate = np.zeros(n)

@@ -57,6 +57,8 @@ class ScipyModel:
         return out, status, nsteps
 
     def _one(self, p, ev, t0, save_t, record, method, rtol, atol, row):
+        at_start = (ev.time <= t0) & (ev.kind == SET_PARAM)  # covariates at t0 set y(t0)
+        p[ev.target[at_start]] = ev.value[at_start]
         y = np.asarray(self._init(p), dtype=float)
         rate = np.zeros_like(y)
         t, e, s, steps = float(t0), 0, 0, 0

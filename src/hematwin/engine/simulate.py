@@ -38,8 +38,8 @@ class Model:
     ----------
     spec: the model specification (Python or loaded from a file).
     closed_form_linear: solve the model's linear time-invariant block (its PK compartments,
-        typically) in closed form in the Numba backend, integrating only the other states
-        (``hematwin.model.linear_block``). Off: every state is integrated numerically.
+        typically) in closed form in the Numba and JAX backends, integrating only the other
+        states (``hematwin.model.linear_block``). Off: every state is integrated numerically.
     """
 
     def __init__(self, spec: ModelSpec, *, closed_form_linear: bool = True) -> None:
@@ -63,7 +63,7 @@ class Model:
             from hematwin.engine.jax_codegen import compile_jax
         except ImportError as exc:  # pragma: no cover - jax is a declared dependency
             raise BackendUnavailableError(f"the JAX backend cannot be loaded: {exc}") from exc
-        return compile_jax(self.symbolic)
+        return compile_jax(self.symbolic, closed_form_linear=self.closed_form_linear)
 
     @cached_property
     def scipy(self):
@@ -175,6 +175,8 @@ class Model:
         )
         if events.n_patients != n:
             raise SolverError(f"event table has {events.n_patients} patients, expected {n}")
+        if isinstance(regimen, EventTable):
+            events.check(self.symbolic.n_states, self.symbolic.n_params, start)
         rec, names = self.record_indices(record)
         units = self.units(names)
         solver = self.backend(backend)

@@ -10,12 +10,34 @@ from __future__ import annotations
 from types import ModuleType
 
 from hematwin.errors import ModelError
-from hematwin.library import friberg2002
+from hematwin.library import (
+    five_lineage,
+    friberg2002,
+    hsc_clonal,
+    kloft2006,
+    krzyzanski2010,
+    michor2005,
+    precup2012,
+    quartino2014,
+    stiehl2015,
+)
 
-__all__ = ["MODELS", "description", "get"]
+__all__ = ["MODELS", "STOCHASTIC_MODELS", "description", "get"]
 
 MODELS: dict[str, ModuleType] = {
     "friberg2002": friberg2002,
+    "kloft2006": kloft2006,
+    "quartino2014": quartino2014,
+    "krzyzanski2010": krzyzanski2010,
+    "stiehl2015": stiehl2015,
+    "michor2005": michor2005,
+    "precup2012": precup2012,
+    "five_lineage": five_lineage,
+}
+
+# Reaction networks simulated with hematwin.engine.stochastic (no ODE spec)
+STOCHASTIC_MODELS: dict[str, ModuleType] = {
+    "hsc_clonal": hsc_clonal,
 }
 
 

@@ -9,6 +9,7 @@ give the same :class:`ModelSpec`.
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass, field, replace
 
 from hematwin.errors import DuplicateNameError, ParameterError
@@ -165,7 +166,7 @@ class ModelSpec:
 
     def state_index(self, name_or_cmt: str | int) -> int:
         """0-based index of a state given its name or its 1-based NONMEM CMT number."""
-        if isinstance(name_or_cmt, int | float) and not isinstance(name_or_cmt, bool):
+        if isinstance(name_or_cmt, numbers.Real) and not isinstance(name_or_cmt, bool):
             cmt = int(name_or_cmt)
             if cmt != name_or_cmt or not 1 <= cmt <= len(self.states):
                 raise KeyError(

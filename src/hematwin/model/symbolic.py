@@ -189,6 +189,10 @@ def parse_expression(
     return expr
 
 
+def _without_dirac(expr):
+    return expr.replace(sp.DiracDelta, lambda *args: sp.Integer(0))
+
+
 @dataclass(frozen=True)
 class SymbolicModel:
     """A checked model in symbolic form.
@@ -249,13 +253,14 @@ class SymbolicModel:
 
     @cached_property
     def jacobian(self) -> sp.Matrix:
-        """∂f/∂y, analytic."""
-        return sp.Matrix(self.rhs).jacobian(sp.Matrix(self.states))
+        """∂f/∂y, analytic (the derivative of a step function is taken as 0: it is zero
+        everywhere except on the step itself, where no solver evaluates it)."""
+        return _without_dirac(sp.Matrix(self.rhs).jacobian(sp.Matrix(self.states)))
 
     @cached_property
     def dfdt(self) -> tuple[sp.Expr, ...]:
         """∂f/∂t, analytic (zero for autonomous models)."""
-        return tuple(sp.diff(e, self.t) for e in self.rhs)
+        return tuple(_without_dirac(sp.diff(e, self.t)) for e in self.rhs)
 
     @cached_property
     def is_autonomous(self) -> bool:

@@ -143,7 +143,8 @@ max-width:1250px;color:#222;line-height:1.4;padding:0 1em}
 h1{font-size:1.5em;margin-bottom:.2em}h2{margin-top:2em;border-bottom:2px solid #ddd;
 padding-bottom:.2em}h3{font-size:1.05em;margin:1.2em 0 .4em}
 table{border-collapse:collapse;font-size:.82em;margin:.3em 0 1em}
-th,td{border:1px solid #d6d6d6;padding:.2em .5em;text-align:right;vertical-align:top}
+th,td{border:1px solid #d6d6d6;padding:.2em .5em;text-align:right;vertical-align:top;
+white-space:nowrap}
 th{background:#f2f4f7;text-align:center}td:first-child{text-align:left}
 table.kv td:first-child{font-weight:600;background:#fafafa}table.kv td{text-align:left}
 .meta{color:#666;font-size:.85em}.notes{color:#6b5200;font-size:.85em}
@@ -156,7 +157,7 @@ _VERDICT_CLASS = re.compile(r"<td>(optimal|warning|failure)</td>")
 
 
 def _fmt(x: Any) -> str:
-    return f"{x:.4g}"
+    return f"{x + 0.0:.4g}"  # + 0.0 turns -0.0 into 0.0
 
 
 def _table_html(frame: pd.DataFrame) -> str:
@@ -259,11 +260,15 @@ def write_report(
         links = "".join(f'<li><a href="#{_anchor(a.patient_id)}">{html.escape(a.patient_id)}'
                         "</a></li>" for a in assessments)
         head.append(f"<nav><h2>Patients</h2><ul>{links}</ul></nav>")
-        head.append("<h2>Summary</h2>" + _table_html(summary_frame(assessments)))
     if cml_tables is not None and not cml_tables[1].empty:
         _, miles, counts = cml_tables
-        head.append("<h2>CML: ELN 2020 milestones</h2>" + _table_html(counts)
-                    + "<h3>Per patient</h3>" + _table_html(miles))
+        first = ["patient_id", "response_course", "verdict_3mo", "verdict_6mo", "verdict_12mo"]
+        miles = miles[[c for c in first if c in miles] + [c for c in miles if c not in first]]
+        miles = miles.rename(columns={"response_course": "molecular response [months on TKI]"})
+        head.append("<h2>CML: molecular response and ELN 2020 milestones</h2>"
+                    + _table_html(counts) + "<h3>Per patient</h3>" + _table_html(miles))
+    if n > 1:
+        head.append("<h2>Summary</h2>" + _table_html(summary_frame(assessments)))
     if read_report is not None and read_report.rows_rejected:
         head.append("<h2>Rejected rows</h2>" + _table_html(read_report.rejected))
     sections = []

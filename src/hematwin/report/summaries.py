@@ -28,6 +28,7 @@ from hematwin.errors import DataError
 
 __all__ = [
     "OVERALL",
+    "THRESHOLDS",
     "below_column",
     "cycle_metrics",
     "quantile_band",
@@ -35,6 +36,8 @@ __all__ = [
 ]
 
 OVERALL = "overall"  # the ``cycle`` label of the whole-series rows
+# ANC cut-offs (×10⁹/L) of CTCAE v5.0 grade 4 and grade 3 neutrophil count decreased
+THRESHOLDS = (0.5, 1.0)
 
 
 def below_column(threshold: float) -> str:
@@ -84,7 +87,7 @@ def cycle_metrics(
     days: object,
     dose_days: Sequence[float],
     *,
-    thresholds: Sequence[float] = (0.5, 1.0),
+    thresholds: Sequence[float] = THRESHOLDS,
     ids: Sequence[int] | np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Per-patient metrics for each cycle and for the whole series (see the module docstring).
@@ -135,10 +138,12 @@ def cycle_metrics(
     return table.rename(columns={"nadir_day": "time_to_nadir"})
 
 
-def summarize_metrics(metrics: pd.DataFrame, interval: float = 0.90) -> pd.DataFrame:
+def summarize_metrics(metrics: pd.DataFrame, interval: float = 0.90,
+                      cycles: Sequence[str] | None = None) -> pd.DataFrame:
     """Median and central ``interval`` of every metric across patients, per cycle.
 
-    Returns one row per cycle (in the order they appear) with columns
+    Returns one row per cycle (``cycles``, default: in the order they appear; a cycle without
+    patients gets NaN and n = 0) with columns
     ``(metric, "median" | "lower" | "upper")`` and ``("n", "")``, the number of patients.
     ``lower``/``upper`` are the (1 − interval)/2 and (1 + interval)/2 quantiles (5th and 95th
     percentile for 90 %), linear interpolation between order statistics (NumPy's default).
@@ -147,7 +152,7 @@ def summarize_metrics(metrics: pd.DataFrame, interval: float = 0.90) -> pd.DataF
         raise DataError(f"interval must be in (0, 1), got {interval}", field="interval")
     names = [c for c in metrics.columns if c not in ("id", "cycle")]
     q = [(1.0 - interval) / 2.0, 0.5, (1.0 + interval) / 2.0]
-    order = list(dict.fromkeys(metrics["cycle"]))
+    order = list(dict.fromkeys(metrics["cycle"])) if cycles is None else list(cycles)
     rows = {}
     for cycle in order:
         block = metrics.loc[metrics["cycle"] == cycle, names].to_numpy(dtype=float)
@@ -162,9 +167,10 @@ def summarize_metrics(metrics: pd.DataFrame, interval: float = 0.90) -> pd.DataF
             row[(name, "upper")] = hi[j]
         row[("n", "")] = block.shape[0]
         rows[cycle] = row
-    out = pd.DataFrame.from_dict(rows, orient="index")
-    out.columns = pd.MultiIndex.from_tuples(out.columns)
-    out.index.name = "cycle"
+    columns = pd.MultiIndex.from_tuples(
+        [(m, s) for m in names for s in ("median", "lower", "upper")] + [("n", "")])
+    out = pd.DataFrame([[row[c] for c in columns] for row in rows.values()],
+                       index=pd.Index(list(rows), name="cycle"), columns=columns)
     out.attrs["interval"] = interval
     return out
 

@@ -95,6 +95,8 @@ def _grade_bands(ax: Axes, analyte: str, version: str, lln: float | None,
             continue
         ax.axhspan(bottom, top, color=GRADE_COLORS[g], alpha=0.55, lw=0, zorder=0)
         b, t = max(bottom, lo), min(top, hi)
+        if (math.log10(t / b) if log and b > 0 else (t - b) / (hi - lo) * 2.0) < 0.1:
+            continue  # too thin to label without overlapping its neighbour
         mid = math.sqrt(b * t) if log and b > 0 else (b + t) / 2.0
         ax.text(1.0, mid, f" G{g}", transform=ax.get_yaxis_transform(), va="center",
                 ha="left", fontsize=7, color="#7a4b00", clip_on=False)
@@ -155,18 +157,18 @@ def _bcr_panel(ax: Axes, a: PatientAssessment) -> None:
     for ms in c.milestones.itertuples():
         target = c.tki_start_day + ms.target_day
         ax.axvline(target, color="#bbbbbb", lw=0.6, zorder=0)
-        ax.text(target, 0.02, f" {int(ms.milestone_month)} mo", transform=ax.get_xaxis_transform(),
-                ha="left", va="bottom", fontsize=7, color="#555555", clip_on=True)
+        ax.text(target, 0.02, f"{int(ms.milestone_month)} mo ", transform=ax.get_xaxis_transform(),
+                ha="right", va="bottom", fontsize=7, color="#555555", clip_on=True)
         if ms.day is not None and not pd.isna(ms.day):
             ax.plot(c.tki_start_day + ms.day, ms.value_pct, marker="o", ms=11, mfc="none",
                     mec=VERDICT_COLORS[ms.verdict], mew=2.2, zorder=5)
     handles = [Line2D([], [], marker="o", ls="none", mfc="none", mec=col, mew=2, ms=8,
                       label=f"ELN 2020: {v}") for v, col in VERDICT_COLORS.items()
-               if v in set(c.milestones["verdict"])]
+               if v in set(c.milestones["verdict"]) and v != "not assessable"]
     ax.set_ylabel("BCR::ABL1 IS\n(%, log)")
     h, lab = ax.get_legend_handles_labels()
     ax.legend(h + handles, lab + [x.get_label() for x in handles], loc="upper left",
-              bbox_to_anchor=(1.07, 1.0), fontsize=7, frameon=False)
+              bbox_to_anchor=(1.075, 1.0), fontsize=7, frameon=False)
 
 
 def _chimerism_panel(ax: Axes, a: PatientAssessment) -> None:
@@ -239,7 +241,7 @@ def _response_strip(ax: Axes, a: PatientAssessment, x_max: float) -> None:
     ax.set_ylim(-0.6, len(rows) - 0.4 + 0.5)
     ax.tick_params(axis="y", length=0)
     if handles:
-        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.07, 1.0), fontsize=7,
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.075, 1.0), fontsize=7,
                   frameon=False, ncols=2, title="response class", title_fontsize=7)
 
 
@@ -262,6 +264,30 @@ def _vertical_markers(axes: list[Axes], a: PatientAssessment) -> list[Line2D]:
     return handles
 
 
+# Fixed margins in inches (a fixed layout is twice as fast as constrained layout and, with
+# legends in the right margin, cannot overlap): y labels left, legends and band labels right.
+_LEFT, _RIGHT, _GAP, _BOTTOM, _BOTTOM_NO_LEGEND = 1.15, 2.6, 0.22, 0.85, 0.55
+_TOP, _TOP_WITH_AXIS = 0.4, 0.95
+
+
+def _axes_in_inches(heights: list[float], width: float, *, top_axis: bool,
+                    bottom: float = _BOTTOM) -> tuple[list[Axes], Figure]:
+    top = _TOP_WITH_AXIS if top_axis else _TOP
+    total = top + sum(heights) + _GAP * (len(heights) - 1) + bottom
+    fig = plt.figure(figsize=(width, total))
+    axes: list[Axes] = []
+    y = total - top
+    for h in heights:
+        y -= h
+        rect = (_LEFT / width, y / total, (width - _LEFT - _RIGHT) / width, h / total)
+        ax = fig.add_axes(rect, sharex=axes[0] if axes else None)
+        axes.append(ax)
+        y -= _GAP
+    for ax in axes[:-1]:
+        ax.tick_params(labelbottom=False)
+    return axes, fig
+
+
 def timeline_figure(a: PatientAssessment, *, width: float = 11.0) -> Figure:
     """The timeline plot of one assessed patient (see the module docstring)."""
     has = {k: (k in a.series and not a.series[k].empty) for k in SERIES_STYLE}
@@ -282,15 +308,15 @@ def timeline_figure(a: PatientAssessment, *, width: float = 11.0) -> Figure:
     if a.cml is not None or (a.aml is not None and not a.aml.table.empty):
         strips.append("response")
     if not panels and not strips:
-        fig = plt.figure(figsize=(width, 2.0), layout="constrained")
+        fig = plt.figure(figsize=(width, 2.0))
         fig.text(0.5, 0.5, f"patient {a.patient_id}: nothing to plot", ha="center")
         return fig
     n_lanes = len(set(a.events["record_type"])) if "events" in strips else 0
     heights = [2.6] * len(panels)
     heights += [0.35 + 0.3 * max(n_lanes, 1) if s == "events" else 0.8 for s in strips]
-    fig, axes = plt.subplots(len(heights), 1, sharex=True, figsize=(width, sum(heights) + 1.2),
-                             height_ratios=heights, layout="constrained", squeeze=False)
-    ax_list = list(axes[:, 0])
+    graded = any(p in panels for p in ("leuko", "platelets", "hb"))
+    ax_list, fig = _axes_in_inches(heights, width, top_axis=bool(panels) and panels[0] == "bcr",
+                                   bottom=_BOTTOM if graded else _BOTTOM_NO_LEGEND)
     days = [d for s in a.series.values() for d in s["day"]]
     days += [d for d in a.events["day"].dropna()] + [d for d in a.events["end_day"].dropna()]
     x_min, x_max = (min(days), max(days)) if days else (0.0, 1.0)
@@ -311,12 +337,12 @@ def timeline_figure(a: PatientAssessment, *, width: float = 11.0) -> Figure:
         elif name == "response":
             _response_strip(ax, a, x_max + pad)
         if name not in ("events", "response", "bcr"):
-            ax.legend(loc="upper left", bbox_to_anchor=(1.07, 1.0), fontsize=7, frameon=False)
+            ax.legend(loc="upper left", bbox_to_anchor=(1.075, 1.0), fontsize=7, frameon=False)
         ax.grid(axis="x", color="#eeeeee", lw=0.6)
     markers = _vertical_markers(ax_list, a)
     if markers:
         ax_list[0].legend(handles=ax_list[0].get_legend_handles_labels()[0] + markers,
-                          loc="upper left", bbox_to_anchor=(1.07, 1.0), fontsize=7,
+                          loc="upper left", bbox_to_anchor=(1.075, 1.0), fontsize=7,
                           frameon=False)
     ax_list[0].set_xlim(x_min - pad, x_max + pad)
     ref = a.reference_event or "day 0 of the record"
@@ -328,12 +354,13 @@ def timeline_figure(a: PatientAssessment, *, width: float = 11.0) -> Figure:
             "top", functions=(lambda d: (d - start) / dpm, lambda m: m * dpm + start))
         top.set_xlabel("months on TKI", fontsize=8)
         top.tick_params(labelsize=7, pad=10)
-    if any(p in panels for p in ("leuko", "platelets", "hb")):
+    if graded:
         handles = [Patch(color=GRADE_COLORS[g], alpha=0.55, label=f"CTCAE v{a.ctcae_version} "
                          f"grade {g}") for g in (1, 2, 3, 4)]
-        fig.legend(handles=handles, loc="outside lower center", ncols=4, fontsize=7,
-                   frameon=False)
-    fig.suptitle(f"patient {a.patient_id}", fontsize=11, x=0.02, ha="left")
+        fig.legend(handles=handles, loc="lower center", ncols=4, fontsize=7, frameon=False,
+                   bbox_to_anchor=(0.5, 0.0))
+    fig.text(0.01, 1.0 - 0.1 / fig.get_figheight(), f"patient {a.patient_id}", fontsize=11,
+             va="top", ha="left")
     return fig
 
 

@@ -119,22 +119,23 @@ def _time_factor(time_unit: str | None, spec: ModelSpec) -> float:
     return _TIME_UNITS[time_unit] / _TIME_UNITS[spec.time_unit]
 
 
-def _state_for_cmt(cmt: int, dataset: NonmemDataset, spec: ModelSpec, where: dict) -> str:
+def _state_for_cmt(cmt: int, pid: int, dataset: NonmemDataset, spec: ModelSpec,
+                   where: dict) -> str:
     names = spec.state_names
     if dataset.compartments is not None:
         if not 1 <= cmt <= len(dataset.compartments):
             raise RegimenError(
-                f"CMT {cmt} is not one of the dataset's compartments "
+                f"ID {pid}: CMT {cmt} is not one of the dataset's compartments "
                 f"1..{len(dataset.compartments)}", field="CMT", **where)
         name = dataset.compartments[cmt - 1]
         if name not in names:
             raise RegimenError(
-                f"compartment {name!r} (CMT {cmt}) is not a state of model {spec.name!r}; "
-                f"states: {', '.join(names)}", field="CMT", **where)
+                f"ID {pid}: compartment {name!r} (CMT {cmt}) is not a state of model "
+                f"{spec.name!r}; states: {', '.join(names)}", field="CMT", **where)
         return name
     if not 1 <= cmt <= len(names):
         raise RegimenError(
-            f"CMT {cmt} is not a compartment of model {spec.name!r} (1..{len(names)}: "
+            f"ID {pid}: CMT {cmt} is not a compartment of model {spec.name!r} (1..{len(names)}: "
             f"{', '.join(names)})", field="CMT", **where)
     return names[cmt - 1]
 
@@ -248,7 +249,7 @@ def _pre_event(records: list[dict], factor: float) -> list[bool]:
 def _dose(rec: Mapping, pid: int, time: float, factor: float, dataset: NonmemDataset,
           spec: ModelSpec, where: dict) -> Dose:
     evid = int(rec["EVID"])
-    state = _state_for_cmt(int(rec["CMT"]), dataset, spec, where)
+    state = _state_for_cmt(int(rec["CMT"]), pid, dataset, spec, where)
     amount = float(rec["AMT"])
     rate = float(rec.get("RATE", 0.0))
     if rate == -1:
