@@ -12,7 +12,7 @@ a second, compiled run, the mean trial steps per patient and the load average (t
 may be shared: throughput scales with the cores actually free).
 
 Usage: ``python benchmarks/jax_smoke.py [--sizes 1000 10000] [--methods dp5 ros23]
-[--chunks 1024 4096] [--modes closed stepped]``.
+[--chunks 256 1024] [--modes closed stepped]``.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     ap.add_argument("--methods", nargs="+", default=["dp5"])
-    ap.add_argument("--chunks", type=int, nargs="+", default=[4096])
+    ap.add_argument("--chunks", type=int, nargs="+", default=[256])
     ap.add_argument("--modes", nargs="+", default=["closed", "stepped"])
     args = ap.parse_args()
     save_t = np.arange(0.0, 85.0)

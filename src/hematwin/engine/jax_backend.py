@@ -57,10 +57,12 @@ jax.config.update("jax_enable_x64", True)
 
 Array = jax.Array
 
-DEFAULT_CHUNK_SIZE = {"cpu": 4096}
+DEFAULT_CHUNK_SIZE = {"cpu": 256}
 """Patients per compiled call of :func:`solve_batch_jax` by JAX backend (the last chunk is
 padded); :data:`DEFAULT_CHUNK_SIZE_ACCELERATOR` elsewhere. On CPU a chunk's working set
-should stay near the cache size."""
+should stay near the cache size, and a chunk runs as long as its slowest patient: on the
+Friberg cohort (N = 10⁴, 2 cores) 256 gave 3,900 patients/s, 128: 3,000, 512: 3,200,
+4096: 1,100 (benchmarks/jax_smoke.py)."""
 DEFAULT_CHUNK_SIZE_ACCELERATOR = 16384
 
 _UNDERFLOW = 1e-14  # relative step-size floor: h < 1e-14 * max(1, |t|) is an underflow
@@ -626,7 +628,7 @@ def solve_batch_jax(
     max_steps:
         Guard on trial steps per patient.
     chunk_size:
-        Patients per compiled call (default 4096 on CPU, 16384 on an accelerator, capped at
+        Patients per compiled call (default 256 on CPU, 16384 on an accelerator, capped at
         N); the last chunk is padded so that every call has the same shape.
 
     Returns

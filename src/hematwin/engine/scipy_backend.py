@@ -90,6 +90,10 @@ class ScipyModel:
             inside = save_t[(save_t > t) & (save_t < t_end)]
             pr = p.copy()
             rr = rate.copy()
+            extra = (
+                {"jac": lambda tt, yy, pr=pr: np.asarray(self._jac(tt, yy, pr), dtype=float)}
+                if uses_jac else {}
+            )
             sol = solve_ivp(
                 lambda tt, yy, pr=pr, rr=rr: np.asarray(self._rhs(tt, yy, pr)) + rr,
                 (t, t_end),
@@ -98,8 +102,7 @@ class ScipyModel:
                 t_eval=np.concatenate([inside, [t_end]]),
                 rtol=rtol,
                 atol=atol,
-                jac=(lambda tt, yy, pr=pr: np.asarray(self._jac(tt, yy, pr), dtype=float))
-                if uses_jac else None,
+                **extra,
             )
             steps += int(sol.nfev)
             if sol.status != 0:

@@ -181,6 +181,14 @@ class Model:
         units = self.units(names)
         solver = self.backend(backend)
         method = method or (self.spec.method if backend != "scipy" else "LSODA")
+        if n == 0:
+            yield SimulationResult(
+                model=self.name, ids=ids_arr, times=save_t, names=names,
+                values=np.empty((0, save_t.shape[0], rec.shape[0])),
+                status=np.empty(0, dtype=np.int64), n_steps=np.empty(0, dtype=np.int64),
+                units=units, time_unit=self.spec.time_unit,
+            )
+            return
         step = chunk_size or max(n, 1)
         done = 0
         for a in range(0, n, step):

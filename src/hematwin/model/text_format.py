@@ -78,7 +78,10 @@ def _block_lines(node: yaml.Node, file: str | None, field: str) -> list[tuple[in
     if not isinstance(node, yaml.ScalarNode):
         raise ModelError(f"{field!r} must be a text block (use '|')", file=file,
                          line=node.start_mark.line + 1, field=field)
-    literal = node.style in ("|", ">")
+    if node.style == ">":
+        raise ModelError(f"{field!r} is a folded block ('>'), which joins the lines; use '|'",
+                         file=file, line=node.start_mark.line + 1, field=field)
+    literal = node.style == "|"
     first = node.start_mark.line + (2 if literal else 1)
     out = []
     for i, raw in enumerate(str(node.value).splitlines()):
