@@ -56,7 +56,8 @@ def main() -> None:
     print(f"JAX {jax.__version__} on {jax.devices()[0].device_kind} ({jax.default_backend()}), "
           f"{os.cpu_count()} CPUs")  # fmt: skip
     print(f"{'method':6s} {'mode':7s} {'N':>7s} {'chunk':>6s} {'compile s':>9s} {'run s':>7s} "
-          f"{'patients/s':>10s} {'steps/pt':>8s} {'failed':>6s} {'load avg (1/5 min)':>18s}")  # fmt: skip
+          f"{'patients/s':>10s} {'steps/pt':>8s} {'failed':>6s} "
+          f"{'load avg (1/5 min)':>18s}")  # fmt: skip
     for method in args.methods:
         for mode in args.modes:
             fns = models[mode].jax.functions

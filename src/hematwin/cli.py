@@ -200,3 +200,61 @@ def assess(
         console.print(counts_table(run.cml_counts))
     for kind, path in run.files.items():
         console.print(f"wrote {kind}: {path}", highlight=False)
+
+
+# --- hematwin sbml import / export --------------------------------------------------------
+
+sbml_app = typer.Typer(help="Read and write models as SBML.", no_args_is_help=True)
+app.add_typer(sbml_app, name="sbml")
+
+
+@sbml_app.command("import")
+def sbml_import(
+    file: Annotated[Path, typer.Argument(help="SBML file (Level 2 or 3).")],
+    out: Annotated[Path | None, typer.Option(help="Write the model as a hematwin YAML "
+                                                  "file.")] = None,
+) -> None:
+    """Import an SBML model and summarise what it became."""
+    from hematwin.model.sbml_import import from_sbml
+    from hematwin.model.yaml_writer import to_yaml
+
+    with library_errors():
+        imported = from_sbml(file)
+    info = imported.summary()
+    table = Table(title=f"{file.name} → {info['model']}", show_header=False)
+    table.add_row("States", ", ".join(info["states"]))
+    table.add_row("Parameters", str(info["parameters"]))
+    table.add_row("Definitions", str(info["definitions"]))
+    table.add_row("Outputs", ", ".join(info["outputs"]) or "-")
+    table.add_row("Reactions converted", ", ".join(info["reactions"]) or "-")
+    table.add_row("Regimen items (events)", str(info["events"]))
+    table.add_row("Renamed ids", ", ".join(f"{a} → {b}" for a, b in info["renamed"].items())
+                  or "-")
+    console.print(table)
+    for note in info["notes"]:
+        console.print(f"note: {note}", highlight=False)
+    if out is not None:
+        out.write_text(to_yaml(imported.spec), encoding="utf-8")
+        console.print(f"wrote model: {out}", highlight=False)
+
+
+@sbml_app.command("export")
+def sbml_export(
+    model: Annotated[str, typer.Argument(help="Library model name or YAML model file.")],
+    out: Annotated[Path | None, typer.Option(help="SBML file to write (default: print).")]
+    = None,
+    regimen: Annotated[bool, typer.Option(help="Include the library model's default "
+                                               "regimen as events.")] = True,
+) -> None:
+    """Export a model as SBML Level 3 Version 2."""
+    from hematwin.library.resolve import spec_and_regimen
+    from hematwin.model.sbml_export import to_sbml
+
+    with library_errors():
+        spec, default = spec_and_regimen(model)
+        text = to_sbml(spec, regimen=default if regimen else None)
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        console.print(f"wrote SBML: {out}", highlight=False)

@@ -229,7 +229,11 @@ def test_jacfwd_through_the_closed_form_matches_finite_differences():
     names = model.spec.parameter_names
     which = [names.index(n) for n in ("slope", "MTT", "k10", "k21", "V1")]
     p0 = jnp.asarray([q.default for q in model.spec.parameters])
-    events = friberg2002.regimen("docetaxel", 180.0, cycles=2).to_events(model.spec)
+    # A SET_PARAM on k31 at day 1: derivatives also pass through the second decomposition.
+    regimen = friberg2002.regimen("docetaxel", 180.0, cycles=2) + Regimen(
+        [Covariate(1.0, "k31", 0.12)]
+    )
+    events = regimen.to_events(model.spec)
     padded = [a[0] for a in events.padded()]
     save_t = np.array([7.0, 25.0])
     record = np.array([model.spec.state_names.index("Circ")])

@@ -22,6 +22,11 @@ Semantics (shared with the Numba backend)
   ``err <= 1``, next step ``h·clip(0.9·err^(-1/q), 0.2, 10)`` (no growth right after a
   rejection), ``q = 5`` (dp5) or ``3`` (ros23). A trial step with a non-finite result is
   rejected and the step cut by 5.
+- Linear block (``fns.linear``, :mod:`hematwin.engine.jax_linear`): a patient whose block
+  A is real-diagonalisable has its block states in closed form at every evaluation of the
+  field, at accepted step ends and at save points; the error norms (step control and
+  starting step) then run over the other states only, and the stiff method's Jacobian
+  loses the block's columns. A is decomposed at t0 and again after a SET_PARAM event.
 - Failures (codes in :mod:`hematwin.engine.status`): a non-finite state, parameter or
   derivative at a (re)start → NON_FINITE; proposed step below ``1e-14·max(1, |t|)`` →
   STEP_UNDERFLOW; more than ``max_steps`` step attempts → MAX_STEPS. The patient stops, its

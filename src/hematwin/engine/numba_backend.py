@@ -130,7 +130,8 @@ class NumbaModel:
         out = np.empty((n, save_t.shape[0], record.shape[0]))
         status = np.zeros(n, dtype=np.int64)
         nsteps = np.zeros(n, dtype=np.int64)
-        self.module.solve_batch(
+        kernel = getattr(self.module, f"solve_batch_{method}")
+        kernel(
             np.ascontiguousarray(params, dtype=np.float64),
             events.ptr.astype(np.int64),
             events.time.astype(np.float64),
@@ -143,7 +144,6 @@ class NumbaModel:
             float(rtol),
             atol_arr,
             int(max_steps),
-            METHODS[method],
             out,
             status,
             nsteps,

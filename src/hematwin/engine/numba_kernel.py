@@ -567,7 +567,10 @@ def _apply_event(kind, target, value, y, p, rate):
 @nb.njit(cache=True)
 def solve_one(p_in, ev_time, ev_kind, ev_target, ev_value, e0, e1, t0, save_t, record,
               rtol, atol, max_steps, method, out_i):
-    """One patient: events e0:e1 of the CSR arrays; fills out_i[T, len(record)]."""
+    """One patient: events e0:e1 of the CSR arrays; fills out_i[T, len(record)].
+
+    ``method`` is compiled as a literal, so the branch of the other method is pruned."""
+    nb.literally(method)
     n = N_STATES
     p = p_in.copy()
     # covariates given at t0 are the individual's values from the start: the initial state
@@ -668,13 +671,28 @@ def solve_one(p_in, ev_time, ev_kind, ev_target, ev_value, e0, e1, t0, save_t, r
 
 
 @nb.njit(cache=True, parallel=True)
-def solve_batch(params, ev_ptr, ev_time, ev_kind, ev_target, ev_value, t0, save_t, record,
-                rtol, atol, max_steps, method, out, status, nsteps):
-    """All patients in parallel (one prange iteration per patient)."""
+def solve_batch_dp5(params, ev_ptr, ev_time, ev_kind, ev_target, ev_value, t0, save_t,
+                    record, rtol, atol, max_steps, out, status, nsteps):
+    """All patients in parallel with Dormand–Prince (one prange iteration per patient).
+
+    One kernel per method, so that a model only ever integrated explicitly never compiles
+    its Jacobian (the largest generated function of a big model)."""
     for i in nb.prange(params.shape[0]):
         st, ns = solve_one(params[i], ev_time, ev_kind, ev_target, ev_value, ev_ptr[i],
-                           ev_ptr[i + 1], t0, save_t, record, rtol, atol, max_steps, method,
-                           out[i])
+                           ev_ptr[i + 1], t0, save_t, record, rtol, atol, max_steps,
+                           METHOD_DP5, out[i])
+        status[i] = st
+        nsteps[i] = ns
+
+
+@nb.njit(cache=True, parallel=True)
+def solve_batch_ros23(params, ev_ptr, ev_time, ev_kind, ev_target, ev_value, t0, save_t,
+                      record, rtol, atol, max_steps, out, status, nsteps):
+    """All patients in parallel with the Rosenbrock method."""
+    for i in nb.prange(params.shape[0]):
+        st, ns = solve_one(params[i], ev_time, ev_kind, ev_target, ev_value, ev_ptr[i],
+                           ev_ptr[i + 1], t0, save_t, record, rtol, atol, max_steps,
+                           METHOD_ROS23, out[i])
         status[i] = st
         nsteps[i] = ns
 

@@ -3,7 +3,7 @@
 >>> from hematwin.library import friberg2002
 >>> from hematwin.engine import Model
 >>> model = Model(friberg2002.spec("docetaxel"))
->>> result = model.simulate(regimen=friberg2002.docetaxel_regimen(180), times=range(0, 22))
+>>> result = model.simulate(regimen=friberg2002.regimen("docetaxel", 180), times=range(0, 22))
 >>> result["anc"].min()  # doctest: +SKIP
 
 Large cohorts run in chunks of ``chunk_size`` patients; :meth:`Model.simulate_chunks`

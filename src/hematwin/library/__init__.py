@@ -11,6 +11,8 @@ from types import ModuleType
 
 from hematwin.errors import ModelError
 from hematwin.library import (
+    colijn_mackey2005,
+    craig2016,
     five_lineage,
     friberg2002,
     hsc_clonal,
@@ -32,6 +34,8 @@ MODELS: dict[str, ModuleType] = {
     "stiehl2015": stiehl2015,
     "michor2005": michor2005,
     "precup2012": precup2012,
+    "colijn_mackey2005": colijn_mackey2005,
+    "craig2016": craig2016,
     "five_lineage": five_lineage,
 }
 

@@ -129,9 +129,11 @@ def model_function_source(
         *_body(model, [(f"out[{i}]", e) for i, e in enumerate(model.rhs)]),
         "",
         f"{deco}def model_jac(t, y, z, p, out):",
+        "    out[:, :] = 0.0",
         *_body(
             model,
-            [(f"out[{i}, {j}]", jac[i, j]) for i in range(n) for j in range(n)],
+            [(f"out[{i}, {j}]", jac[i, j]) for i in range(n) for j in range(n)
+             if jac[i, j] != 0],
         ),
         "",
         f"{deco}def model_dfdt(t, y, z, p, out):",

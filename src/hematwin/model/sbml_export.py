@@ -397,8 +397,10 @@ class _Exporter:
         infused = sorted({int(t) for _, k, t, _ in events if k == RATE_CHANGE})
 
         for j, p in enumerate(spec.parameters):
+            # the value again at full precision (libsbml writes 15 significant digits)
             self._parameter(p.name, constant=j not in changed_params, value=p.default,
-                            unit=p.unit, kind="parameter", description=p.description,
+                            unit=p.unit, kind="parameter", exact=repr(p.default),
+                            description=p.description,
                             citation=p.citation,
                             lower=None if np.isinf(p.lower) else p.lower,
                             upper=None if np.isinf(p.upper) else p.upper)
@@ -406,7 +408,8 @@ class _Exporter:
             init = sym.initial_raw[i]
             number = init.is_Number
             self._parameter(s.name, constant=False, value=float(init) if number else None,
-                            unit=s.unit, kind="state", description=s.description)
+                            unit=s.unit, kind="state", description=s.description,
+                            exact=repr(float(init)) if number else None)
             if not number:
                 ia = model.createInitialAssignment()
                 ia.setSymbol(s.name)

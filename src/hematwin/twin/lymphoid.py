@@ -1,0 +1,138 @@
+"""Lymphocytes and the transplant immune system.
+
+- B and NK cells from the lymphoid progenitor output of all normal clones (shared pools).
+- CD4 and CD8 T cells per origin (host, graft): naive T cells from the thymus, whose output
+  falls with age (thymic function halves about every 16 years after age 20: Douek et al.,
+  Nature 1998;396:690, TREC), and homeostatic (IL-7-driven) proliferation that rises when T
+  cells are scarce — the route by which graft T cells reconstitute first after transplant
+  (Mackall et al., Blood 1997;89:3700).
+- Alloreactive donor T cells (``TA``) expand on host antigen, are restrained by GVHD
+  prophylaxis (``immunosuppression``), drive the GVHD hazard, kill leukemic cells
+  (graft-versus-leukemia) and residual host hematopoiesis (→ full donor chimerism).
+- Surviving host T cells reject the graft (host-versus-graft), scaled by HLA disparity.
+- Donor lymphocyte infusions add to ``T4_g``, ``T8_g`` and ``TA``.
+
+Names provided: ``imm_h``, ``imm_g``, ``imm_m`` (immune kill rates of each clone's
+stem/progenitor cells), ``gvl``, ``gvhd_drive``, ``LYMPH``, ``T_host``, ``T_graft``.
+Names used: ``prod_<c>``, ``fL``, ``prod0``, ``kill_lymph``, ``kill_prolif``.
+"""
+
+from __future__ import annotations
+
+from hematwin.twin.parts import Parts
+
+
+def lymphoid_component() -> Parts:
+    p = Parts()
+    p.param("B0", 0.25, "1e9/L", 0.1, 0.6, "baseline B cells", "adult reference 0.1-0.5")
+    p.param("NK0", 0.25, "1e9/L", 0.1, 0.6, "baseline NK cells", "adult reference 0.1-0.5")
+    p.param("CD4_0", 0.8, "1e9/L", 0.4, 1.5, "baseline CD4 T cells", "adult reference 0.5-1.5")
+    p.param("CD8_0", 0.45, "1e9/L", 0.2, 1.0, "baseline CD8 T cells", "adult reference 0.2-0.9")
+    p.param("ktr_B", 1 / 25, "1/day", 0.01, 0.2, "B-cell development rate in marrow",
+            "calibrated: B cells recover 6-12 months after HSCT (Storek, Blood 2008)")
+    p.param("k_B", 1 / 40, "1/day", 0.005, 0.2, "B-cell turnover", "calibrated")
+    p.param("ktr_NK", 1 / 7, "1/day", 0.05, 1, "NK development rate",
+            "calibrated: NK recover within ~1 month of HSCT (Storek, Blood 2008)")
+    p.param("k_NK", 1 / 14, "1/day", 0.02, 0.5, "NK turnover (half-life ~10 days)",
+            "Zhang et al., J Immunol 2007;179:4351")
+    p.param("k_T", 1 / 150, "1/day", 1 / 1000, 1 / 30, "T-cell loss rate (mixed naive/memory)",
+            "Vrisekoop et al., PNAS 2008 (naive T lifespans of years; memory months)")
+    p.param("thymic_share_20", 0.3, "1", 0.05, 0.8,
+            "share of T-cell production from the thymus at age 20", "calibrated")
+    p.param("thymus_half_life", 16.0, "year", 8, 30, "halving time of thymic output with age",
+            "Douek et al. 1998 (TREC fall with age)")
+    p.param("MTT_thymus", 90.0, "day", 30, 200, "thymic transit to naive T-cell export",
+            "calibrated: first TREC+ cells ~3-6 months after HSCT (Douek, Lancet 2000)")
+    p.param("gamma_H", 2.0, "1", 0.5, 5, "homeostatic proliferation exponent (IL-7)",
+            "calibrated: CD4 recovery after HSCT")
+    p.param("cap_H", 12.0, "1", 1, 50, "maximal homeostatic proliferation", "calibrated")
+    # alloreactivity
+    p.param("k_allo", 0.35, "1/day", 0.05, 2, "expansion of alloreactive donor T on host antigen",
+            "calibrated: acute GVHD onset weeks 2-6 (Ferrara et al., Lancet 2009;373:1550)")
+    p.param("k_TA", 0.1, "1/day", 0.01, 1, "loss of alloreactive T cells", "calibrated")
+    p.param("TA_max", 0.05, "1e9/L", 0.001, 1, "carrying capacity of alloreactive T", "calibrated")
+    p.param("host_antigen_decay", 0.01, "1/day", 0, 0.1,
+            "decline of host alloantigen presentation (tolerance)", "calibrated")
+    p.param("immunosuppression", 0.0, "1", 0, 1,
+            "GVHD prophylaxis strength (0 none, 1 complete); set by the regimen over time",
+            "therapy covariate")
+    p.param("k_gvhd", 0.03, "1/day", 0, 1, "maximal GVHD hazard",
+            "calibrated: grade II-IV aGVHD ~30-40 % after matched-sibling HSCT")
+    p.param("TA50_gvhd", 0.01, "1e9/L", 1e-4, 1, "alloreactive T giving half-maximal GVHD hazard",
+            "calibrated")
+    p.param("k_gvl", 1.5, "1/day", 0, 10, "maximal graft-versus-leukemia kill rate",
+            "calibrated: relapse after alloHSCT in CR1 (see validation/twin_targets.md)")
+    p.param("TA50_gvl", 0.005, "1e9/L", 1e-4, 1, "alloreactive T giving half-maximal GVL",
+            "calibrated")
+    p.param("k_gvh_marrow", 0.5, "1/day", 0, 5,
+            "maximal kill of residual host hematopoiesis by donor T", "calibrated")
+    p.param("k_hvg", 0.5, "1/day", 0, 5, "maximal rejection rate of the graft by host T",
+            "calibrated: graft failure after RIC without ATG")
+    p.param("hla_disparity", 0.0, "1", 0, 1,
+            "HLA disparity (0 matched sibling, ~0.3 matched unrelated, 1 haploidentical)",
+            "therapy/graft covariate")
+    p.param("graft_allogeneic", 0.0, "1", 0, 1,
+            "1 for an allogeneic graft, 0 for autologous, gene-corrected or iPSC-derived",
+            "therapy/graft covariate")
+
+    p.define("thymus", "thymic_share_20*2^(-max(0, age - 20)/thymus_half_life)", "1",
+             "thymic share of T production at this age")
+    p.define("A_L", "1/(fL*prod0)", "1e9/L per 1e6/kg", "progenitor → lymphoid scaling")
+    # B and NK, shared
+    lymph_prod = "A_L*fL*(prod_h + prod_g + prod_m)"
+    p.state("BP", "k_B*B0/ktr_B", "1e9/L", "B-cell precursors")
+    p.state("BC", "B0", "1e9/L", "B cells")
+    p.state("NKP", "k_NK*NK0/ktr_NK", "1e9/L", "NK precursors")
+    p.state("NK", "NK0", "1e9/L", "NK cells")
+    p.ode("BP", f"k_B*B0*{lymph_prod} - ktr_B*BP - kill_prolif*BP")
+    p.ode("BC", "ktr_B*BP - k_B*BC - kill_lymph*BC")
+    p.ode("NKP", f"k_NK*NK0*{lymph_prod} - ktr_NK*NKP - kill_prolif*NKP")
+    p.ode("NK", "ktr_NK*NKP - k_NK*NK - kill_lymph*NK")
+    # T cells by origin: thymus (two compartments) + homeostatic proliferation
+    p.define("T_host", "(T4_h + T8_h)", "1e9/L", "host T cells")
+    p.define("T_graft", "(T4_g + T8_g)", "1e9/L", "graft-derived T cells")
+    p.define("Ttot", "max(T_host + T_graft, 1e-9)", "1e9/L", "all T cells")
+    p.define("homeo", "min(((CD4_0 + CD8_0)/Ttot)^gamma_H, cap_H)", "1",
+             "homeostatic (IL-7) drive")
+    p.define("k_thy", "2/MTT_thymus", "1/day", "thymic transit rate")
+    origin_prod = {"h": "(prod_h + prod_m)", "g": "prod_g"}
+    init = {"h": "1", "g": "0"}
+    for c in ("h", "g"):
+        for k in (1, 2):
+            p.state(f"THY{k}_{c}", f"{init[c]}*thymus*k_T*(CD4_0 + CD8_0)/k_thy", "1e9/L",
+                    f"thymocytes, stage {k}, {'host' if c == 'h' else 'graft'} origin")
+        p.ode(f"THY1_{c}", f"thymus*k_T*(CD4_0 + CD8_0)*A_L*fL*{origin_prod[c]}"
+                           f" - k_thy*THY1_{c} - kill_prolif*THY1_{c}")
+        p.ode(f"THY2_{c}", f"k_thy*(THY1_{c} - THY2_{c})")
+        for cd, share in (("4", "CD4_0"), ("8", "CD8_0")):
+            frac = f"{share}/(CD4_0 + CD8_0)"
+            p.state(f"T{cd}_{c}", f"{init[c]}*{share}", "1e9/L",
+                    f"CD{cd} T cells, {'host' if c == 'h' else 'graft'} origin")
+            imm = "rej" if c == "g" else "gvh_marrow"
+            p.ode(f"T{cd}_{c}", f"{frac}*k_thy*THY2_{c} + k_T*(1 - thymus)*homeo*T{cd}_{c}"
+                                f" - k_T*T{cd}_{c} - (kill_lymph + {imm})*T{cd}_{c}")
+    # alloreactive donor T cells and host antigen
+    p.state("TA", 0.0, "1e9/L", "alloreactive donor T cells")
+    p.state("HOST_AG", 1.0, "1", "host alloantigen presentation (1 = untouched host)")
+    p.ode("HOST_AG", "-host_antigen_decay*graft_allogeneic*HOST_AG")
+    p.ode("TA", "graft_allogeneic*k_allo*(1 + hla_disparity)*HOST_AG*(1 - immunosuppression)"
+                "*TA*(1 - TA/TA_max) - k_TA*TA - kill_lymph*TA")
+    p.define("gvl", "graft_allogeneic*k_gvl*TA/(TA50_gvl + TA)", "1/day",
+             "graft-versus-leukemia kill rate")
+    p.define("gvhd_drive", "graft_allogeneic*k_gvhd*TA/(TA50_gvhd + TA)", "1/day",
+             "GVHD hazard")
+    p.define("gvh_marrow", "graft_allogeneic*k_gvh_marrow*TA/(TA50_gvl + TA)", "1/day",
+             "donor T kill of residual host hematopoiesis")
+    p.define("rej", "graft_allogeneic*k_hvg*(0.2 + hla_disparity)*T_host/(CD4_0 + CD8_0)",
+             "1/day", "host-versus-graft rejection rate")
+    p.define("imm_h", "gvh_marrow", "1/day", "immune attack on host hematopoiesis")
+    p.define("imm_m", "gvh_marrow", "1/day", "immune attack on the host mutant clone")
+    p.define("imm_g", "rej", "1/day", "immune attack on the graft")
+    p.define("LYMPH", "(BC + NK + T_host + T_graft)", "1e9/L", "lymphocytes")
+    p.output("lymphocytes", "LYMPH", "1e9/L", "absolute lymphocyte count")
+    p.output("cd4", "T4_h + T4_g", "1e9/L", "CD4 T cells")
+    p.output("cd8", "T8_h + T8_g", "1e9/L", "CD8 T cells")
+    p.output("nk", "NK", "1e9/L", "NK cells")
+    p.output("b_cells", "BC", "1e9/L", "B cells")
+    p.output("alloreactive_t", "TA", "1e9/L", "alloreactive donor T cells")
+    return p

@@ -1,0 +1,64 @@
+"""The integrated twin: one model of blood formation from the niche to the blood count.
+
+:func:`twin_spec` assembles the components of :mod:`hematwin.twin` (niche and clones,
+granulopoiesis with G-CSF, thrombopoiesis, erythropoiesis, lymphocytes and transplant
+immunology, the leukemic line, drugs and radiation, hazards) into one
+:class:`~hematwin.model.spec.ModelSpec`. At the default parameters a healthy 40-year-old is
+at an exact steady state (every baseline count is a parameter; the amplification constants
+are derived from them). Cell numbers inside the marrow are per kg body weight; blood counts
+are in 10⁹/L (Hb in g/dL). Time in days.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from hematwin.model.spec import ModelSpec
+from hematwin.twin.drugs import drug_component
+from hematwin.twin.erythroid import erythroid_component
+from hematwin.twin.hazards import hazard_component
+from hematwin.twin.leukemia import leukemia_component
+from hematwin.twin.lymphoid import lymphoid_component
+from hematwin.twin.myeloid import myeloid_component
+from hematwin.twin.parts import Parts
+from hematwin.twin.platelets import platelet_component
+from hematwin.twin.stem import stem_component
+
+COMPONENTS = (stem_component, myeloid_component, platelet_component, erythroid_component,
+              lymphoid_component, leukemia_component, drug_component, hazard_component)
+
+
+def _chimerism_and_counts() -> Parts:
+    p = Parts()
+    p.param("mono_ratio", 0.12, "1", 0.05, 0.3, "monocytes per neutrophil",
+            "adult differential (monocytes 0.2-0.8 vs neutrophils 2-7 x10^9/L)")
+    p.output("wbc", "ANC*(1 + mono_ratio) + LYMPH + LPB", "1e9/L",
+             "white blood cells (neutrophils, monocytes, lymphocytes, blasts)")
+    p.output("donor_myeloid_pct", "100*N_g/(ANC + 1e-12)", "%", "donor chimerism, myeloid")
+    p.output("donor_t_pct", "100*T_graft/Ttot", "%", "donor chimerism, T cells (CD3)")
+    p.output("donor_wb_pct", "100*(N_g*(1 + mono_ratio) + T_graft)/(ANC*(1 + mono_ratio)"
+             " + T_host + T_graft + 1e-12)", "%", "donor chimerism, whole blood")
+    p.output("mutant_vaf_pct", "50*N_m/(ANC + 1e-12)", "%",
+             "variant allele fraction of the clonal-hematopoiesis mutation (heterozygous)")
+    return p
+
+
+@lru_cache(maxsize=1)
+def twin_spec() -> ModelSpec:
+    parts = Parts()
+    for component in COMPONENTS:
+        parts.extend(component())
+    parts.extend(_chimerism_and_counts())
+    return ModelSpec(
+        name="twin",
+        description="hematwin integrated model of hematopoiesis, leukemia, therapy and "
+                    "transplantation",
+        citation="hematwin (see the parameter table for the sources of each value)",
+        time_unit="day",
+        method="dp5",
+        states=tuple(parts.states),
+        parameters=tuple(parts.parameters),
+        definitions=tuple(parts.definitions),
+        equations=tuple(parts.equations),
+        outputs=tuple(parts.outputs),
+    )
