@@ -97,8 +97,10 @@ def models() -> None:
 @app.command()
 def simulate(
     model: Annotated[str, typer.Argument(help="Library model (see `hematwin models`).")],
-    dose: Annotated[float, typer.Option(parser=quantity("mg"), metavar="AMOUNT",
-                                        help="Dose per cycle with a unit: 180mg, 0.18g.")],
+    dose: Annotated[float | None, typer.Option(
+        parser=quantity("mg"), metavar="AMOUNT",
+        help="Dose per cycle with a unit: 180mg, 0.18g. Without it, the model's default run "
+             "(its published regimen) is simulated and plotted.")] = None,
     drug: Annotated[str, typer.Option(help="Drug parameter set of the model.")] = "docetaxel",
     cycles: Annotated[int, typer.Option(min=1, help="Number of cycles.")] = 1,
     every: Annotated[float, typer.Option(parser=quantity("day"), metavar="DURATION",
@@ -124,7 +126,11 @@ def simulate(
                                                        "beyond, the patient is flagged.")]
     = 100_000,
 ) -> None:
-    """Simulate a virtual cohort on repeated chemotherapy cycles and summarise the nadirs."""
+    """Simulate a library model: a virtual cohort on chemotherapy cycles (with --dose), or
+    the model's default run (without)."""
+    if dose is None:
+        _default_run(model, out, backend)
+        return
     from hematwin.report.cohort import simulate_cycles_cohort
     from hematwin.report.tables import failure_table, summary_table
 
@@ -145,6 +151,25 @@ def simulate(
     else:
         console.print(f"All {report.n_patients} patients solved.")
     for kind, path in report.files.items():
+        console.print(f"wrote {kind}: {path}", highlight=False)
+
+
+def _default_run(model: str, out: Path, backend: str) -> None:
+    from rich.table import Table
+
+    from hematwin.report.model_run import run_library_model
+
+    with library_errors(), console.status(f"Simulating {model}"):
+        run = run_library_model(model, out_dir=out, backend=backend)
+    table = Table(title=f"{model} · {run.note}")
+    for col in ("variable", "unit", "start", "min", "max", "end"):
+        table.add_column(col, justify="left" if col in ("variable", "unit") else "right")
+    for row in run.summary.itertuples(index=False):
+        table.add_row(row.variable, row.unit,
+                      *(f"{getattr(row, c):.4g}" for c in ("start", "min", "max", "end")))
+    console.print(table)
+    console.print(f"solver: {run.status}")
+    for kind, path in run.files.items():
         console.print(f"wrote {kind}: {path}", highlight=False)
 
 

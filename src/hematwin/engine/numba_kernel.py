@@ -64,7 +64,7 @@ FAC_MIN = 0.2
 FAC_MAX = 10.0
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def _delayed_values(t, hist):
     """z[d] = y_i(t − τ_d) from the stored steps (or the initial state before t0)."""
     hist_t, hist_h, hist_y, hist_K, hmeta, tau, z, y_before = hist
@@ -95,7 +95,7 @@ def _delayed_values(t, hist):
         z[d] = hist_y[lo, i] + h * acc
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def _store_step(hist, t, h, y, K):
     """Append an accepted step to the history (DDE only); grows the buffers by doubling."""
     if N_DELAYS == 0:
@@ -124,7 +124,7 @@ def _store_step(hist, t, h, y, K):
     return hist
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def _f(t, y, p, rate, out, hist):
     if N_DELAYS > 0:
         _delayed_values(t, hist)
@@ -133,7 +133,7 @@ def _f(t, y, p, rate, out, hist):
         out[i] += rate[i]
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def _all_finite(x):
     for i in range(x.shape[0]):
         if not math.isfinite(x[i]):
@@ -144,7 +144,7 @@ def _all_finite(x):
 ALL_IDX = np.arange(N_STATES)
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def _error_norm(err, y0, y1, rtol, atol, idx):
     """RMS norm over ``idx`` of err scaled by atol + rtol·max(|y0|, |y1|) (Hairer et al.
     1993, II.4)."""
@@ -160,7 +160,7 @@ def _error_norm(err, y0, y1, rtol, atol, idx):
     return math.sqrt(acc / m)
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def _fill_linear(t, y, lin):
     """Write the closed-form values of the linear block at time t into y (if active)."""
     LV, Llam, Lz, Lw, lstate = lin
@@ -178,7 +178,7 @@ def _fill_linear(t, y, lin):
             y[LIN_IDX[j]] += LV[j, k] * c
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def _decompose_linear(p, LA, Lb, LV, LVi, Llam, lstate):
     """Eigen-decomposition of the block's A; marks the block inactive if it is not real and
     well conditioned (then every state is integrated numerically)."""
@@ -227,7 +227,7 @@ def _decompose_linear(p, LA, Lb, LV, LVi, Llam, lstate):
     lstate[1] = 1.0
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def _start_linear_segment(t, y, rate, Lb, LVi, Lz, Lw, lstate):
     """Project the block's state and input on the eigenvectors at the segment start."""
     if N_LIN == 0 or lstate[1] == 0.0:
@@ -243,7 +243,7 @@ def _start_linear_segment(t, y, rate, Lb, LVi, Lz, Lw, lstate):
         Lw[k] = w
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def _initial_step(t, y, f0, p, rate, span, rtol, atol, order, y1, f1, idx, lin, hist):
     """Starting step size (Hairer, Nørsett & Wanner 1993, II.4, algorithm of p. 169)."""
     m = max(idx.shape[0], 1)
@@ -277,7 +277,7 @@ def _initial_step(t, y, f0, p, rate, span, rtol, atol, order, y1, f1, idx, lin, 
     return min(100.0 * h0, h1, span)
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def _record(t, y, p, record, row, obuf, full):
     for i in range(N_STATES):
         full[i] = y[i]
@@ -289,7 +289,7 @@ def _record(t, y, p, record, row, obuf, full):
         row[r] = full[record[r]]
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def _step_factor(err, exponent, grow):
     if err == 0.0:
         return FAC_MAX if grow else 1.0
@@ -299,7 +299,7 @@ def _step_factor(err, exponent, grow):
     return min(FAC_MAX, max(FAC_MIN, fac))
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def _dp5_segment(t, t_end, y, p, rate, K, ynew, yerr, ys, rtol, atol,
                  save_t, s, record, out_i, obuf, full, nsteps, max_steps, idx, lin, hist, hmax):
     """Integrate from t to t_end exactly (no event inside); record save points in (t, t_end)."""
@@ -389,7 +389,7 @@ def _dp5_segment(t, t_end, y, p, rate, K, ynew, yerr, ys, rtol, atol,
     return SUCCESS, t, s, nsteps, hist
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def _lu_factor(A, piv):
     """In-place LU with partial pivoting; False if singular."""
     n = A.shape[0]
@@ -418,7 +418,7 @@ def _lu_factor(A, piv):
     return True
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def _lu_solve(LU, piv, b):
     """Solve in place: b <- LU^-1 b."""
     n = LU.shape[0]
@@ -440,7 +440,7 @@ def _lu_solve(LU, piv, b):
         b[i] = acc / LU[i, i]
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def _ros23_segment(t, t_end, y, p, rate, K, ynew, yerr, ys, J, W, piv, dT, rtol, atol,
                    save_t, s, record, out_i, obuf, full, nsteps, max_steps, idx, lin, hist, hmax):
     """Rosenbrock 2(3) of Shampine & Reichelt (1997) from t to t_end (no event inside)."""
@@ -546,7 +546,7 @@ def _ros23_segment(t, t_end, y, p, rate, K, ynew, yerr, ys, J, W, piv, dT, rtol,
     return SUCCESS, t, s, nsteps, hist
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def _apply_event(kind, target, value, y, p, rate):
     if kind == BOLUS:
         y[target] += value
@@ -564,7 +564,7 @@ def _apply_event(kind, target, value, y, p, rate):
     return False
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def solve_one(p_in, ev_time, ev_kind, ev_target, ev_value, e0, e1, t0, save_t, record,
               rtol, atol, max_steps, method, out_i):
     """One patient: events e0:e1 of the CSR arrays; fills out_i[T, len(record)].
@@ -670,7 +670,7 @@ def solve_one(p_in, ev_time, ev_kind, ev_target, ev_value, e0, e1, t0, save_t, r
     return status, nsteps
 
 
-@nb.njit(cache=True, parallel=True)
+@nb.njit(cache=True, parallel=True, error_model="numpy")
 def solve_batch_dp5(params, ev_ptr, ev_time, ev_kind, ev_target, ev_value, t0, save_t,
                     record, rtol, atol, max_steps, out, status, nsteps):
     """All patients in parallel with Dormand–Prince (one prange iteration per patient).
@@ -685,7 +685,7 @@ def solve_batch_dp5(params, ev_ptr, ev_time, ev_kind, ev_target, ev_value, t0, s
         nsteps[i] = ns
 
 
-@nb.njit(cache=True, parallel=True)
+@nb.njit(cache=True, parallel=True, error_model="numpy")
 def solve_batch_ros23(params, ev_ptr, ev_time, ev_kind, ev_target, ev_value, t0, save_t,
                       record, rtol, atol, max_steps, out, status, nsteps):
     """All patients in parallel with the Rosenbrock method."""
@@ -697,7 +697,7 @@ def solve_batch_ros23(params, ev_ptr, ev_time, ev_kind, ev_target, ev_value, t0,
         nsteps[i] = ns
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def initial_states(params, out):
     """Initial values of every patient (for reports and steady-state checks)."""
     for i in range(params.shape[0]):

@@ -141,8 +141,20 @@ def _number(value: sp.Expr | float | int) -> libsbml.ASTNode:
     return node
 
 
+class SBMLDelay(sp.Function):
+    """``delay(x, tau)``: the value of ``x`` at ``time - tau`` (SBML delay csymbol)."""
+
+    nargs = 2
+
+
 def sympy_to_ast(expr: sp.Basic, time: sp.Symbol | None) -> libsbml.ASTNode:
     """A libsbml AST for a SymPy expression; ``time`` becomes the SBML time csymbol."""
+    if isinstance(expr, SBMLDelay):
+        node = libsbml.ASTNode(libsbml.AST_FUNCTION_DELAY)
+        node.setName("delay")
+        for arg in expr.args:
+            node.addChild(sympy_to_ast(arg, time))
+        return node
     if isinstance(expr, sp.Symbol):
         if time is not None and expr == time:
             node = libsbml.ASTNode(libsbml.AST_NAME_TIME)
@@ -328,7 +340,10 @@ class _Exporter:
                              model=self.spec.name)
 
     def _math(self, expr: sp.Basic) -> libsbml.ASTNode:
-        return sympy_to_ast(expr, self.symbolic.t)
+        # a delayed state X(t - tau) → the SBML delay csymbol, delay(X, tau)
+        delayed = {sym: SBMLDelay(self.symbolic.states[i], tau)
+                   for i, tau, sym in self.symbolic.delays}
+        return sympy_to_ast(expr.xreplace(delayed) if delayed else expr, self.symbolic.t)
 
     def _unit(self, unit: str) -> str | None:
         """The id of a unit definition for ``unit`` (created once), or None."""

@@ -28,7 +28,8 @@ definition, output, infusion rate), units, bounds, descriptions, citations and t
 method, so that export → import gives back the same model.
 
 What cannot be represented is a :class:`~hematwin.errors.ModelError` naming the SBML element:
-algebraic rules, fast reactions, ``delay`` and ``rateOf``, events triggered by states or
+algebraic rules, fast reactions, ``rateOf``, ``delay`` of anything but a state by a
+constant (``delay(X, tau)`` becomes hematwin's ``X(t - tau)``), events triggered by states or
 with delays, variable stoichiometry, species in compartments of changing size, SBML packages.
 """
 
@@ -207,7 +208,6 @@ _RELATIONS = {
     libsbml.AST_RELATIONAL_LEQ: sp.LessThan,
 }
 _CSYMBOL_ERRORS = {
-    libsbml.AST_FUNCTION_DELAY: "the delay csymbol (delayed values of SBML variables)",
     libsbml.AST_FUNCTION_RATE_OF: "the rateOf csymbol",
 }
 
@@ -302,6 +302,14 @@ class _MathConverter:
             return sp.true
         if kind == libsbml.AST_CONSTANT_FALSE:
             return sp.false
+        if kind == libsbml.AST_FUNCTION_DELAY:
+            # delay(X, tau) → X(t - tau), hematwin's delayed state (build_symbolic checks that
+            # X is a state and tau a positive constant expression of parameters)
+            x, tau = args()
+            if not isinstance(x, sp.Symbol) or self.t in tau.free_symbols:
+                raise self.error("the delay csymbol is supported for a variable delayed by a "
+                                 "constant expression only", where)
+            return sp.Function(x.name)(self.t - tau)
         if kind in _CSYMBOL_ERRORS:
             raise self.error(f"{_CSYMBOL_ERRORS[kind]} is not supported", where)
         if kind == libsbml.AST_PLUS:

@@ -255,7 +255,9 @@ class SymbolicModel:
     def jacobian(self) -> sp.Matrix:
         """∂f/∂y, analytic (the derivative of a step function is taken as 0: it is zero
         everywhere except on the step itself, where no solver evaluates it)."""
-        return _without_dirac(sp.Matrix(self.rhs).jacobian(sp.Matrix(self.states)))
+        jac = sp.Matrix(self.rhs).jacobian(sp.Matrix(self.states))
+        # powsimp turns n*x**n/x (SymPy's derivative of x**n) into n*x**(n - 1), finite at 0
+        return _without_dirac(jac.applyfunc(sp.powsimp))
 
     @cached_property
     def dfdt(self) -> tuple[sp.Expr, ...]:

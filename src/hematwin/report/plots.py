@@ -12,7 +12,7 @@ matplotlib.use("Agg")  # files only; must precede pyplot
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-__all__ = ["plot_count_band", "pretty_unit"]
+__all__ = ["plot_count_band", "plot_trajectories", "pretty_unit"]
 
 _UNITS = {"1e9/L": "×10⁹/L", "1e12/L": "×10¹²/L", "g/dL": "g/dL"}
 
@@ -64,5 +64,51 @@ def plot_count_band(
     ax.grid(True, which="major", alpha=0.3)
     fig.legend(loc="outside lower center", ncols=3, fontsize=8, frameon=False)
     fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def plot_trajectories(
+    path: str | Path,
+    times: np.ndarray,
+    series: Mapping[str, np.ndarray],
+    units: Mapping[str, str],
+    *,
+    time_unit: str = "day",
+    dose_days: Sequence[float] = (),
+    title: str = "",
+) -> Path:
+    """One panel per variable (a single trajectory each), sharing the time axis; a PNG.
+
+    Positive variables spanning more than two decades get a log axis.
+    """
+    path = Path(path)
+    names = list(series)
+    n = len(names)
+    cols = 1 if n <= 3 else 2
+    rows = (n + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(5.5 * cols, 2.3 * rows + 0.6), sharex=True,
+                             squeeze=False, layout="constrained")
+    for k, ax in enumerate(axes.flat):
+        if k >= n:
+            ax.set_visible(False)
+            continue
+        name = names[k]
+        y = np.asarray(series[name], dtype=float)
+        ax.plot(times, y, color="tab:blue", linewidth=1.5)
+        finite = y[np.isfinite(y)]
+        if finite.size and finite.min() > 0 and finite.max() / finite.min() > 100:
+            ax.set_yscale("log")
+        unit = pretty_unit(units.get(name, ""))
+        ax.set_ylabel(f"{name} ({unit})" if unit and unit != "1" else name, fontsize=9)
+        for d in dose_days:
+            ax.axvline(d, color="0.6", linewidth=0.7, linestyle=":")
+        ax.grid(alpha=0.3)
+    for ax in axes[-1]:
+        if ax.get_visible():
+            ax.set_xlabel(f"time ({time_unit})")
+    if title:
+        fig.suptitle(title, fontsize=11)
+    fig.savefig(path, dpi=110)
     plt.close(fig)
     return path

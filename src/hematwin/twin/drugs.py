@@ -46,7 +46,8 @@ AGENTS: dict[str, tuple] = {
             dict(lymph=1.0)),
     "DTX": ("docetaxel", "mg", (38.5, 7.4, 0.0, 1.0),
             "Bruno et al. 1996 (CL 38.5 L/h, V1 7.4 L; one-compartment reduction)",
-            dict(prolif=1.0)),
+            # Friberg's proliferating compartment holds progenitors as well as precursors
+            dict(mpp=1.0, prolif=1.0)),
 }
 POTENCY = {"ARAC": 2.0, "DNR": 8.0, "BU": 6.0, "CY": 0.6, "MEL": 4.0, "FLU": 6.0,
            "ATG": 30.0, "DTX": 25.0}

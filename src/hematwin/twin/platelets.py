@@ -3,7 +3,10 @@
 A Friberg-type chain shared by all normal clones (platelet chimerism is not tracked):
 proliferating megakaryocyte progenitors, two maturation compartments, circulating platelets.
 TPO feedback on proliferation is written as (Plt0/Plt)^γ (the Friberg form; TPO is cleared
-by platelets, so it rises as they fall: Kuter, Blood 2002;100:3457). Platelet transfusions
+by platelets, so it rises as they fall: Kuter, Blood 2002;100:3457). Besides senescence,
+platelets are consumed at a fixed rate for endothelial support (Hanson & Slichter, Blood
+1985;66:1105: 7.1 ×10⁹/L/day), which dominates in thrombocytopenia and makes counts fall
+fast after marrow ablation. Platelet transfusions
 are boluses into ``PLT``.
 
 Names provided: ``PLT`` (state, 10⁹/L), ``mk_marrow``. Names used: ``prod_<c>``, ``fP``,
@@ -23,6 +26,12 @@ def platelet_component() -> Parts:
             "Kaushansky, NEJM 2005 (~5 days from megakaryoblast to platelet release)")
     p.param("life_P", 9.5, "day", 7, 11, "platelet life span (mean)",
             "Harker & Finch, J Clin Invest 1969;48:963 (9-10 days)")
+    p.param("C_fix_P", 7.1, "1e9/L/day", 0, 15,
+            "fixed platelet consumption for endothelial support (saturates at low counts)",
+            "Hanson & Slichter, Blood 1985;66:1105 (7.1 x10^3/uL/day)")
+    p.param("P50_fix", 5.0, "1e9/L", 0.5, 50,
+            "platelet count at half the fixed consumption",
+            "calibrated: fall of platelets after conditioning (ASCT mean curve)")
     p.param("gamma_P", 0.5, "1", 0.05, 2.0, "TPO feedback exponent",
             "calibrated: platelet engraftment and the ASCT platelet curve")
     p.param("cap_tpo", 6.0, "1", 1, 30, "maximal TPO stimulation", "calibrated")
@@ -30,7 +39,9 @@ def platelet_component() -> Parts:
             "calibrated")
     p.define("ktrP", "3/MTT_P", "1/day", "megakaryocyte transit rate")
     p.define("kPLT", "1/life_P", "1/day", "platelet removal")
-    p.define("MK0", "kPLT*PLT0/ktrP", "1e9/L", "baseline megakaryocyte compartments")
+    p.define("fixP", "C_fix_P*PLT/(P50_fix + PLT)", "1e9/L/day", "fixed platelet consumption")
+    p.define("MK0", "(kPLT*PLT0 + C_fix_P*PLT0/(P50_fix + PLT0))/ktrP", "1e9/L",
+             "baseline megakaryocyte compartments")
     p.define("A_P", "(1 - f_prolif_P)*ktrP*MK0/(fP*prod0)", "1e9/L per 1e6/kg",
              "progenitor → megakaryocyte amplification")
     p.define("stimT", "min((PLT0/max(PLT, 1e-3))^gamma_P, cap_tpo)", "1", "TPO feedback")
@@ -41,7 +52,7 @@ def platelet_component() -> Parts:
     p.ode("MK", f"A_P*fP*{prod} + f_prolif_P*ktrP*stimT*MK - ktrP*MK - kill_prolif*MK")
     p.ode("MKT1", "ktrP*(MK - MKT1)")
     p.ode("MKT2", "ktrP*(MKT1 - MKT2)")
-    p.ode("PLT", "ktrP*MKT2 - kPLT*PLT")
+    p.ode("PLT", "ktrP*MKT2 - kPLT*PLT - fixP")
     p.define("mk_marrow", "(MK + MKT1 + MKT2)", "1e9/L", "marrow megakaryocyte lineage")
     p.output("platelets", "PLT", "1e9/L", "platelet count")
     return p

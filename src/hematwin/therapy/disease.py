@@ -1,0 +1,130 @@
+"""Leukemic burden at diagnosis, in the twin's disease states and parameters.
+
+The twin's leukemic line (:mod:`hematwin.twin.leukemia`) starts from the parameters
+``LS_0`` (leukemic stem cells, 10⁶/kg) and ``LB_0`` (marrow blasts, 10⁹/kg), with
+``leuk_block`` = 1 for AML (blasts do not mature) and 0 for chronic-phase CML. The helpers
+here turn clinical descriptions into those values: as parameter values for the start of a
+simulation (:meth:`LeukemicBurden.params`) or as state replacements at a later time
+(:meth:`LeukemicBurden.regimen`, e.g. a relapse).
+
+The normal counts of a simulation that starts at diagnosis are those of the parameters
+(healthy by default); the marrow crowding by blasts lowers them over the following weeks.
+Start the simulation a few weeks before treatment for counts that reflect the disease.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from scipy.optimize import brentq
+
+from hematwin.errors import RegimenError
+from hematwin.therapy._checks import fraction, number, positive
+from hematwin.therapy.regimen import Covariate, Regimen, Replace
+
+LSC_PER_MILLION_BLASTS = 1.0
+"""Leukemic stem cells per 10⁶ AML blasts: about 1 SCID-leukemia-initiating cell per 10⁶
+AML cells (Bonnet & Dick, Nat Med 1997;3:730; the frequency varies between patients over
+more than two orders of magnitude)."""
+
+CML_LSC_TO_HSC = 0.25
+"""Leukemic to normal stem cells at CML diagnosis: 2.5×10⁵ leukemic against 10⁶ normal stem
+cells in Michor et al., Nature 2005;435:1267 (the initial values of their Fig. 4)."""
+
+
+def _twin_values(params: Mapping[str, float] | None, names: tuple[str, ...]) -> dict[str, float]:
+    from hematwin.twin import twin_spec  # lazily: the twin is a higher layer
+
+    defaults = {p.name: float(p.default) for p in twin_spec().parameters}
+    values = dict(defaults)
+    for k, v in (params or {}).items():
+        if k in defaults:
+            values[k] = float(v)
+    return {k: values[k] for k in names}
+
+
+@dataclass(frozen=True)
+class LeukemicBurden:
+    """Leukemic stem cells (10⁶/kg), marrow blasts (10⁹/kg) and the differentiation block."""
+
+    lsc: float
+    blasts: float
+    leuk_block: float
+
+    def params(self) -> dict[str, float]:
+        """Parameter values for a simulation that starts at diagnosis."""
+        return {"LS_0": self.lsc, "LB_0": self.blasts, "leuk_block": self.leuk_block}
+
+    def regimen(self, time: float, blood_blasts: float | None = None) -> Regimen:
+        """Replacements of ``LS`` and ``LB`` (and ``LPB``, circulating blasts in 10⁹/L, when
+        given) at ``time``, with ``leuk_block`` changed from then on."""
+        t = number(time, "time", "LeukemicBurden.regimen")
+        items: list = [Replace(t, "LS", self.lsc), Replace(t, "LB", self.blasts),
+                       Covariate(t, "leuk_block", self.leuk_block)]
+        if blood_blasts is not None:
+            items.append(Replace(t, "LPB", number(blood_blasts, "blood_blasts",
+                                                  "LeukemicBurden.regimen")))
+        return Regimen(items)
+
+
+def aml_at_diagnosis(marrow_blasts_pct: float = 60.0, *,
+                     lsc_per_million_blasts: float = LSC_PER_MILLION_BLASTS,
+                     params: Mapping[str, float] | None = None) -> LeukemicBurden:
+    """AML with ``marrow_blasts_pct`` % blasts in the marrow (≥ 20 % defines AML, ≥ 10 % with
+    defining genetic abnormalities; Döhner et al., Blood 2022;140:1345).
+
+    Marrow blasts ``LB`` solve the twin's blast percentage,
+    ``100·LB/(LB + K_marrow·crowd(LB))`` with ``crowd = 1/(1 + (LB/LB50_crowd)^h_crowd)``:
+    the normal marrow taken at its quasi-steady size under crowding (the twin's output
+    ``marrow_blasts_pct`` with ``neut_marrow/(4·NP0)`` ≈ ``crowd``). ``params`` overrides
+    the twin's defaults of ``K_marrow``, ``LB50_crowd``, ``h_crowd``, ``LB_max``. Leukemic
+    stem cells: ``lsc_per_million_blasts`` per 10⁶ blasts (:data:`LSC_PER_MILLION_BLASTS`).
+    """
+    where = "aml_at_diagnosis"
+    pct = number(marrow_blasts_pct, "marrow_blasts_pct", where)
+    if not 0 < pct < 100:
+        raise RegimenError(f"{where}: marrow_blasts_pct must be in (0, 100), got {pct}",
+                           field="marrow_blasts_pct")
+    per_million = positive(lsc_per_million_blasts, "lsc_per_million_blasts", where)
+    v = _twin_values(params, ("K_marrow", "LB50_crowd", "h_crowd", "LB_max"))
+
+    def blast_pct(lb: float) -> float:
+        crowd = 1 / (1 + (lb / v["LB50_crowd"]) ** v["h_crowd"])
+        return 100 * lb / (lb + v["K_marrow"] * crowd)
+
+    ceiling = blast_pct(v["LB_max"])
+    if pct >= ceiling:
+        raise RegimenError(f"{where}: marrow_blasts_pct must be below {ceiling:.1f} % (the "
+                           f"twin's marrow blast capacity LB_max = {v['LB_max']} ×10⁹/kg), "
+                           f"got {pct}", field="marrow_blasts_pct")
+    lb = brentq(lambda x: blast_pct(x) - pct, 0.0, v["LB_max"], xtol=1e-12)
+    # LB in 10⁹/kg, LS in 10⁶/kg: per 10⁶ blasts → ×1e-6 × 1e3
+    return LeukemicBurden(lsc=lb * per_million * 1e-3, blasts=lb, leuk_block=1.0)
+
+
+def cml_chronic_phase(*, lsc_to_hsc: float = CML_LSC_TO_HSC,
+                      params: Mapping[str, float] | None = None) -> LeukemicBurden:
+    """Chronic-phase CML at diagnosis: leukemic stem cells ``lsc_to_hsc`` times the normal
+    HSC (``q_niche·S0``; :data:`CML_LSC_TO_HSC`, Michor et al. 2005), ``leuk_block`` = 0 (the
+    leukemic line matures into neutrophils), and leukemic progenitors ``LB`` at their own
+    balance without imatinib, ``LB_max·(1 − (d_LB + k_out_LB)/r_LB)`` (the twin's logistic
+    blast equation at steady state)."""
+    where = "cml_chronic_phase"
+    ratio = positive(lsc_to_hsc, "lsc_to_hsc", where)
+    v = _twin_values(params, ("S0", "q_niche", "LB_max", "d_LB", "k_out_LB", "r_LB"))
+    lb = max(0.0, v["LB_max"] * (1 - (v["d_LB"] + v["k_out_LB"]) / v["r_LB"]))
+    return LeukemicBurden(lsc=ratio * v["q_niche"] * v["S0"], blasts=lb, leuk_block=0.0)
+
+
+def remission_burden(log_reduction: float, burden: LeukemicBurden) -> LeukemicBurden:
+    """``burden`` reduced by ``log_reduction`` logs (e.g. 3 for MRD 10⁻³), for starting a
+    simulation in remission."""
+    where = "remission_burden"
+    logs = number(log_reduction, "log_reduction", where)
+    if logs < 0:
+        raise RegimenError(f"{where}: log_reduction must be ≥ 0, got {logs}",
+                           field="log_reduction")
+    f = 10.0 ** -logs
+    fraction(f, "log_reduction", where)
+    return LeukemicBurden(burden.lsc * f, burden.blasts * f, burden.leuk_block)
