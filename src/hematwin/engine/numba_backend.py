@@ -59,7 +59,10 @@ def module_source(model: SymbolicModel, closed_form_linear: bool = True) -> str:
     import numba
 
     block = find_linear_block(model) if closed_form_linear else None
-    functions = model_function_source(model, decorator="@nb.njit(cache=True, error_model=\"numpy\")", block=block)
+    # NumPy error semantics: a division by zero gives inf/NaN, which flags the patient
+    # instead of raising inside the batch
+    decorator = '@nb.njit(cache=True, error_model="numpy")'
+    functions = model_function_source(model, decorator=decorator, block=block)
     header = _HEADER.format(version=__version__, name=model.spec.name)
     return f"{header}# numba {numba.__version__}\n{functions}\n\n{_kernel_source()}"
 

@@ -20,7 +20,7 @@ Names used: ``prod_<c>``, ``fN``, ``prod0`` (stem), ``flux_N_l`` (leukemia), ``k
 
 from __future__ import annotations
 
-from hematwin.twin.parts import CLONES, CLONE_NAMES, Parts, total
+from hematwin.twin.parts import CLONE_NAMES, CLONES, Parts, total
 
 LINES = (*CLONES, "l")
 LINE_NAMES = {**CLONE_NAMES, "l": "leukemic (differentiating)"}

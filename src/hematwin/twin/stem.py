@@ -21,7 +21,7 @@ Names used: ``kill_hsc``, ``kill_mpp`` (drugs), ``imm_<c>`` (immune attack on cl
 
 from __future__ import annotations
 
-from hematwin.twin.parts import CLONES, CLONE_NAMES, Parts, total
+from hematwin.twin.parts import CLONE_NAMES, CLONES, Parts, total
 
 INF = float("inf")
 
