@@ -127,3 +127,11 @@ class SolverError(HematwinError):
 
 class BackendUnavailableError(HematwinError):
     """A requested compute backend cannot be used on this machine."""
+
+
+# --- scenarios -----------------------------------------------------------------------
+
+
+class ScenarioError(HematwinError):
+    """A scenario file is invalid: the message names its line and field, what was expected
+    and, for a choice, the valid options."""

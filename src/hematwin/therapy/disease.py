@@ -80,6 +80,11 @@ def aml_at_diagnosis(marrow_blasts_pct: float = 60.0, *,
     ``marrow_blasts_pct`` with ``neut_marrow/(4·NP0)`` ≈ ``crowd``). ``params`` overrides
     the twin's defaults of ``K_marrow``, ``LB50_crowd``, ``h_crowd``, ``LB_max``. Leukemic
     stem cells: ``lsc_per_million_blasts`` per 10⁶ blasts (:data:`LSC_PER_MILLION_BLASTS`).
+
+    The percentage is reached once the normal marrow has shrunk under the crowding, not at
+    t0 (a simulation starts with a healthy marrow, so the output reads lower at first), and
+    it is not a steady state: untreated, the twin's blasts grow towards their own balance
+    ``LB_max·(1 − (d_LB + k_out_LB)/r_LB)``, and the percentage with them.
     """
     where = "aml_at_diagnosis"
     pct = number(marrow_blasts_pct, "marrow_blasts_pct", where)

@@ -47,10 +47,10 @@ AGENTS: dict[str, tuple] = {
     "DTX": ("docetaxel", "mg", (38.5, 7.4, 0.0, 1.0),
             "Bruno et al. 1996 (CL 38.5 L/h, V1 7.4 L; one-compartment reduction)",
             # Friberg's proliferating compartment holds progenitors as well as precursors
-            dict(mpp=1.0, prolif=1.0)),
+            dict(mpp=1.0, prolif=0.3)),
 }
-POTENCY = {"ARAC": 2.0, "DNR": 8.0, "BU": 6.0, "CY": 0.6, "MEL": 4.0, "FLU": 6.0,
-           "ATG": 30.0, "DTX": 25.0}
+POTENCY = {"ARAC": 2.0, "DNR": 8.0, "BU": 6.0, "CY": 0.6, "MEL": 30.0, "FLU": 6.0,
+           "ATG": 30.0, "DTX": 18.0}
 RADIATION = dict(hsc=1.0, mpp=1.0, prolif=1.0, lsc=1.0, blast=1.0, lymph=1.5)
 
 

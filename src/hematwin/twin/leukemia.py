@@ -41,7 +41,7 @@ def leukemia_component() -> Parts:
     p.param("k_out_LB", 0.02, "1/day", 0, 1, "blast egress into blood", "calibrated")
     p.param("k_PB", 1.0, "1/day", 0.1, 10, "removal of circulating blasts", "calibrated")
     p.param("BV", 0.07, "L/kg", 0.06, 0.08, "blood volume", "adult 70 mL/kg")
-    p.param("LB50_crowd", 3.0, "1e9/kg", 0.3, 20,
+    p.param("LB50_crowd", 1.5, "1e9/kg", 0.3, 20,
             "marrow blasts halving normal production (marrow failure)",
             "calibrated: untreated AML survival (see validation/twin_targets.md)")
     p.param("h_crowd", 2.0, "1", 0.5, 6, "steepness of marrow crowding", "calibrated")

@@ -45,7 +45,8 @@ def lymphoid_component() -> Parts:
             "calibrated: first TREC+ cells ~3-6 months after HSCT (Douek, Lancet 2000)")
     p.param("gamma_H", 2.0, "1", 0.5, 5, "homeostatic proliferation exponent (IL-7)",
             "calibrated: CD4 recovery after HSCT")
-    p.param("cap_H", 12.0, "1", 1, 50, "maximal homeostatic proliferation", "calibrated")
+    p.param("cap_H", 3.0, "1", 1, 50, "maximal homeostatic proliferation",
+            "calibrated: CD4 > 0.2 x10^9/L 3-6 months after HSCT (Storek 2008)")
     # alloreactivity
     p.param("k_allo", 0.35, "1/day", 0.05, 2, "expansion of alloreactive donor T on host antigen",
             "calibrated: acute GVHD onset weeks 2-6 (Ferrara et al., Lancet 2009;373:1550)")

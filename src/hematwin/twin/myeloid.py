@@ -46,8 +46,9 @@ def myeloid_component() -> Parts:
             "Quartino et al. 2014, Table II")
     p.param("beta_G", 0.234, "1", 0.05, 1.0, "G-CSF effect on maturation speed (exponent)",
             "Quartino et al. 2014, Table II")
-    p.param("cap_prolif", 2.5, "1", 1.0, 10, "maximal G-CSF stimulation of proliferation",
-            "calibrated: ANC rise on filgrastim (van der Auwera et al. 2001)")
+    p.param("cap_prolif", 4.0, "1", 1.0, 10, "maximal G-CSF stimulation of proliferation",
+            "calibrated: G-CSF after transplant shortens neutrophil engraftment (0.5-8 days)"
+            " while endogenous G-CSF is high")
     p.param("cap_mat", 2.0, "1", 1.0, 10, "maximal G-CSF speed-up of maturation",
             "calibrated: ANC rise on filgrastim (van der Auwera et al. 2001)")
     p.param("SmaxR", 6.0, "1", 0.0, 30, "maximal G-CSF release of the marrow reserve",
@@ -81,8 +82,9 @@ def myeloid_component() -> Parts:
     # CD34+ mobilisation into blood
     p.param("CD34_0", 3.0, "cells/uL", 0.5, 10, "baseline blood CD34+ cells",
             "healthy adults 1-5 cells/uL (To et al., Blood 1997;89:2233)")
-    p.param("Smax_mob", 40.0, "1", 0, 200, "maximal G-CSF mobilisation of CD34+ cells",
-            "calibrated: day-5 blood CD34+ 79-104 cells/uL on 10 ug/kg/day")
+    p.param("Smax_mob", 74.0, "1", 0, 200, "maximal G-CSF mobilisation of CD34+ cells",
+            "calibrated: day-5 blood CD34+ 79-104 cells/uL on 10 ug/kg/day"
+            " (Vasu et al., Blood 2008;112:2092)")
     p.param("SC50_mob", 10.0, "ng/mL", 0.5, 100, "G-CSF giving half-maximal mobilisation",
             "calibrated: day-5 blood CD34+ 79-104 cells/uL on 10 ug/kg/day")
     p.param("k_mob", 0.4, "1/day", 0.05, 3, "rate at which mobilisation follows G-CSF",

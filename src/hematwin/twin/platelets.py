@@ -34,7 +34,9 @@ def platelet_component() -> Parts:
             "calibrated: fall of platelets after conditioning (ASCT mean curve)")
     p.param("gamma_P", 0.5, "1", 0.05, 2.0, "TPO feedback exponent",
             "calibrated: platelet engraftment and the ASCT platelet curve")
-    p.param("cap_tpo", 6.0, "1", 1, 30, "maximal TPO stimulation", "calibrated")
+    p.param("cap_tpo", 2.0, "1", 1, 30, "maximal TPO stimulation",
+            "calibrated: platelet engraftment 18/25 days after blood/marrow grafts"
+            " (Champlin 2000)")
     p.param("f_prolif_P", 0.5, "1", 0.1, 0.9, "share of progenitor output from own divisions",
             "calibrated")
     p.define("ktrP", "3/MTT_P", "1/day", "megakaryocyte transit rate")
