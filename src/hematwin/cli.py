@@ -283,3 +283,57 @@ def sbml_export(
     else:
         out.write_text(text, encoding="utf-8")
         console.print(f"wrote SBML: {out}", highlight=False)
+
+
+# --- hematwin run / compare (scenarios) ---------------------------------------------------
+
+
+@app.command()
+def run(
+    scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML): patient, treatment "
+                                                  "plan, horizon; see examples/scenarios/.")],
+    out: Annotated[Path, typer.Option(help="Folder for the report and the endpoint table.")]
+    = Path("out"),
+    format: Annotated[str, typer.Option("--format", help="html (report) or json.")] = "html",
+) -> None:
+    """Simulate a scenario with the twin and write its clinical report."""
+    from hematwin.report.scenario_report import run_scenario_file, summary_rows
+
+    if format not in ("html", "json"):
+        raise typer.BadParameter("expected html or json", param_hint="--format")
+    with library_errors(), progress_bar(f"Simulating {scenario.name}") as progress:
+        result = run_scenario_file(scenario, out_dir=out, format=format, progress=progress)
+    table = Table(title=f"{result.results[0].scenario.name} · endpoints", show_header=False,
+                  title_justify="left")
+    for name, text in summary_rows(result.results[0]):
+        table.add_row(name, text)
+    console.print(table)
+    for note in result.results[0].notes:
+        console.print(f"note: {note}", highlight=False)
+    for kind, path in result.files.items():
+        console.print(f"wrote {kind}: {path}", highlight=False)
+
+
+@app.command()
+def compare(
+    scenarios: Annotated[list[Path], typer.Argument(help="Two or more scenario files (the "
+                                                         "same patient under several plans).")],
+    out: Annotated[Path, typer.Option(help="Folder for the comparison report.")] = Path("out"),
+) -> None:
+    """Run several scenarios and compare their counts and endpoints side by side."""
+    from hematwin.report.scenario_report import compare_scenario_files, compare_table
+
+    if len(scenarios) < 2:
+        raise typer.BadParameter("give at least two scenario files", param_hint="SCENARIOS")
+    with library_errors(), progress_bar("Simulating scenarios") as progress:
+        result = compare_scenario_files(scenarios, out_dir=out, progress=progress)
+    frame = compare_table(result.results)
+    table = Table(title="endpoints (median for virtual cohorts)", title_justify="left")
+    for col in frame.columns:
+        table.add_column(str(col))
+    for row in frame.itertuples(index=False):
+        table.add_row(*[f"{v:.4g}" if isinstance(v, float) else ("" if v is None else str(v))
+                        for v in row])
+    console.print(table)
+    for kind, path in result.files.items():
+        console.print(f"wrote {kind}: {path}", highlight=False)

@@ -29,13 +29,12 @@ import pandas as pd
 
 from hematwin.clinic import response_cml
 from hematwin.clinic.chimerism import lineage_chimerism
-from hematwin.clinic.ctcae import Term
+from hematwin.clinic.ctcae import NEEDS_LLN, Term
 from hematwin.clinic.engraftment import neutrophil_engraftment, platelet_engraftment
 from hematwin.clinic.infection import neutropenia_exposure
 from hematwin.clinic.recovery import summarize_cytopenia
 from hematwin.clinic.response_aml import (
     AMLAssessment,
-    AMLCategory,
     MRDMeasurement,
     aml_response_course,
 )
@@ -238,6 +237,15 @@ def _supported_regimens(scenario: Scenario, model: Any, regimen: Regimen,
     return regimens, days
 
 
+STEPS_PER_DAY = 300
+"""Solver step allowance per simulated day (the twin's explicit solver takes up to ~200 steps
+a day in a healthy steady state; beyond the allowance a patient is flagged as failed)."""
+
+
+def max_steps(scenario: Scenario) -> int:
+    return max(100_000, int(STEPS_PER_DAY * (scenario.horizon - scenario.start)))
+
+
 def run_scenario(scenario: Scenario, *,
                  progress: Callable[[int, int], None] | None = None) -> ScenarioResult:
     """Simulate ``scenario`` and judge its counts (see the module docstring).
@@ -267,7 +275,7 @@ def run_scenario(scenario: Scenario, *,
             progress(offset + done, offset + total)
 
     result = model.simulate(regimen=regimens, params=params, times=times, record=record,
-                            ids=ids, t0=scenario.start,
+                            ids=ids, t0=scenario.start, max_steps=max_steps(scenario),
                             chunk_size=scenario.variability.chunk_size,
                             progress=chunk_progress)
     values = {name: result[name] for name in record}
@@ -279,11 +287,12 @@ def run_scenario(scenario: Scenario, *,
     if not ok.all():
         notes.append(f"{int((~ok).sum())} of {n} virtual patients failed to solve and are "
                      "left out of the summaries")
-    endpoints, aml = _endpoints(scenario, times, values, transfusions)
-    endpoints.insert(0, "id", ids)
-    endpoints = endpoints[ok].reset_index(drop=True)
+    good = {k: v[ok] for k, v in values.items()}
+    endpoints, aml = _endpoints(scenario, times, good,
+                                [t for t, keep in zip(transfusions, ok, strict=True) if keep])
+    endpoints.insert(0, "id", ids[ok])
     if not aml.empty:
-        aml = aml[aml["id"].isin(ids[ok])].reset_index(drop=True)
+        aml["id"] = ids[ok][aml["id"].to_numpy()]
     summary = summarize_endpoints(endpoints.drop(columns="id"))
     return ScenarioResult(scenario, times, values, units, ids, ok, params, endpoints, summary,
                           aml, treatment_spans(scenario), transfusions, notes)
@@ -291,8 +300,10 @@ def run_scenario(scenario: Scenario, *,
 
 # --- endpoints ---------------------------------------------------------------------------
 
-_CYTOPENIAS = (("anc", Term.NEUTROPHIL_COUNT_DECREASED), ("platelets", Term.PLATELET_COUNT_DECREASED),
-               ("wbc", Term.WHITE_BLOOD_CELL_DECREASED), ("lymphocytes", Term.LYMPHOCYTE_COUNT_DECREASED))
+_CYTOPENIAS = (("anc", Term.NEUTROPHIL_COUNT_DECREASED),
+               ("platelets", Term.PLATELET_COUNT_DECREASED),
+               ("wbc", Term.WHITE_BLOOD_CELL_DECREASED),
+               ("lymphocytes", Term.LYMPHOCYTE_COUNT_DECREASED))
 
 
 def _at(times: np.ndarray, series: np.ndarray, day: float) -> np.ndarray:
@@ -432,6 +443,13 @@ def _transplant(scenario: Scenario, times: np.ndarray, values: dict[str, np.ndar
     return out
 
 
+def _grade(codes: object) -> np.ndarray:
+    """Worst CTCAE grade; grades 0 and 1 need the lower limit of normal, which a simulation
+    lacks, so "grade ≤ 1" is reported as 1."""
+    g = np.atleast_1d(np.asarray(codes)).astype(float)
+    return np.where(g == NEEDS_LLN, 1.0, g)
+
+
 def _endpoints(scenario: Scenario, times: np.ndarray, values: dict[str, np.ndarray],
                transfusions: list[dict[str, list[float]]]) -> tuple[pd.DataFrame, pd.DataFrame]:
     cols: dict[str, Any] = {}
@@ -439,11 +457,11 @@ def _endpoints(scenario: Scenario, times: np.ndarray, values: dict[str, np.ndarr
         s = summarize_cytopenia(values[name], times, term=term)
         cols[f"{name}_nadir"] = np.atleast_1d(s.nadir)
         cols[f"{name}_nadir_day"] = np.atleast_1d(s.nadir_day)
-        cols[f"{name}_worst_grade"] = np.atleast_1d(s.worst_grade).astype(float)
+        cols[f"{name}_worst_grade"] = _grade(s.worst_grade)
         cols[f"{name}_days_grade4"] = np.atleast_1d(s.days_grade4)
     hb = summarize_cytopenia(values["hb"], times, term=Term.ANEMIA)
     cols["hb_nadir"] = np.atleast_1d(hb.nadir)
-    cols["hb_worst_grade"] = np.atleast_1d(hb.worst_grade).astype(float)
+    cols["hb_worst_grade"] = _grade(hb.worst_grade)
     exposure = neutropenia_exposure(values["anc"], times)
     cols["days_anc_below_0.5"] = np.atleast_1d(exposure.days_below_0_5)
     cols["d_index"] = np.atleast_1d(exposure.d_index)

@@ -10,10 +10,13 @@ daily dose.
 
 from __future__ import annotations
 
+import math
 import re
 
+import pint
+
 from hematwin.errors import UnitError
-from hematwin.quantities import parse_quantity
+from hematwin.quantities import _registry, parse_quantity
 
 __all__ = ["convert", "pretty"]
 
@@ -24,6 +27,23 @@ _CELLS = re.compile(r"(?i)\b(cells?|CD34\+?|CD3\+?)(?=\s*/)")
 def _normalise(text: str) -> str:
     out = _SQUARE.sub(r"\1**2", text.replace("µ", "u").replace("μ", "u"))
     return _CELLS.sub("", out)
+
+
+def _ratio(text: str, unit: str, field: str) -> float:
+    """``text`` in a unit whose dimensions cancel (mg/kg): a unit must still be written."""
+    try:
+        quantity = _registry().Quantity(text)
+    except Exception:
+        raise UnitError(f"{text!r} is not a number with a unit", field=field) from None
+    if not isinstance(quantity, pint.Quantity) or not dict(quantity.unit_items()):
+        raise UnitError(f"{text!r} has no unit", field=field)
+    if not quantity.dimensionless:
+        raise UnitError(f"{text!r} is a {quantity.dimensionality}, not {pretty(unit)}",
+                        field=field)
+    value = float(quantity.to(unit).magnitude)
+    if not math.isfinite(value):
+        raise UnitError(f"{text!r} is not a finite number", field=field)
+    return value
 
 
 def pretty(unit: str) -> str:
@@ -50,6 +70,8 @@ def convert(value: object, unit: str, *, field: str, per_day: bool = False,
                         field=field)
     text = _normalise(value)
     try:
+        if _registry().Unit(unit).dimensionless:  # mg/kg, ug/kg: pint sees no dimension
+            return _ratio(text, unit, field)
         return parse_quantity(text, unit, field=field)
     except UnitError as first:
         if per_day:
