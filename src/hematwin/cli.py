@@ -337,3 +337,64 @@ def compare(
     console.print(table)
     for kind, path in result.files.items():
         console.print(f"wrote {kind}: {path}", highlight=False)
+
+
+# --- hematwin sensitivity -----------------------------------------------------------------
+
+
+@app.command()
+def sensitivity(
+    scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
+    endpoint: Annotated[str, typer.Option(help="Endpoint (a column of the scenario's endpoint "
+                                               "table, e.g. neutrophil_engraftment_day).")],
+    method: Annotated[str, typer.Option(help="local (normalised derivatives), morris or "
+                                             "sobol (SALib).")] = "local",
+    params: Annotated[str | None, typer.Option(help="Twin parameters, comma-separated "
+                                                    "(default: the scenario's own and the "
+                                                    "calibrated ones).")] = None,
+    n: Annotated[int | None, typer.Option(min=2, help="Morris trajectories (default 10) or "
+                                                      "Sobol base sample (default 64).")]
+    = None,
+    step: Annotated[float, typer.Option(help="local: relative finite-difference step.")]
+    = 0.1,
+    spread: Annotated[float, typer.Option(help="morris/sobol: each parameter varies over "
+                                               "value × (1 ± spread).")] = 0.3,
+    seed: Annotated[int, typer.Option(help="Seed of the global sample.")] = 1,
+    top: Annotated[int, typer.Option(min=1, help="Parameters shown in the table and "
+                                                 "plot.")] = 20,
+    out: Annotated[Path, typer.Option(help="Folder for the CSV table and the plot.")]
+    = Path("out"),
+) -> None:
+    """Rank the twin parameters by their effect on one endpoint of a scenario."""
+    from hematwin.scenario import load_scenario
+    from hematwin.scenario.sensitivity import METHODS, write_sensitivity
+    from hematwin.scenario.sensitivity import sensitivity as run_sensitivity
+
+    if method not in METHODS:
+        raise typer.BadParameter(f"expected one of {', '.join(METHODS)}", param_hint="--method")
+    names = [p.strip() for p in params.split(",") if p.strip()] if params else None
+    with library_errors():
+        sc = load_scenario(scenario)
+        with progress_bar(f"Simulating {scenario.name} ({method})") as progress:
+            result = run_sensitivity(sc, endpoint, method=method, parameters=names, n=n,
+                                     step=step, spread=spread, seed=seed, progress=progress)
+        files = write_sensitivity(result, out, top=top)
+    cols = {"local": ["value", "endpoint_low", "endpoint_high", "elasticity"],
+            "morris": ["value", "low", "high", "mu_star", "mu_star_conf", "sigma"],
+            "sobol": ["value", "low", "high", "S1", "S1_conf", "ST", "ST_conf"]}[method]
+    unit = f" ({result.unit})" if result.unit else ""
+    table = Table(title=f"{result.scenario} · {method} sensitivity of {endpoint}{unit} · "
+                        f"{len(result.samples)} simulations", title_justify="left")
+    table.add_column("#", justify="right")
+    table.add_column("parameter", style="bold")
+    for col in cols:
+        table.add_column(col, justify="right")
+    for row in result.table.head(top).itertuples(index=False):
+        table.add_row(str(row.rank), row.parameter,
+                      *(f"{getattr(row, c):.4g}" for c in cols))
+    console.print(table)
+    console.print(f"typical value of {endpoint}: {result.baseline:.4g}{unit}", highlight=False)
+    for note in result.notes:
+        console.print(f"note: {note}", highlight=False)
+    for kind, path in files.items():
+        console.print(f"wrote {kind}: {path}", highlight=False)

@@ -32,21 +32,22 @@ def covariates(reg, name):
 
 def test_graft_states_conversion():
     s = graft_states(5e6, 2e8)
-    assert s["M_g"] == pytest.approx(5.0)  # 10⁶/kg
-    assert s["S_g"] == pytest.approx(5.0 * 0.011)
+    h = CALIBRATED.homing_fraction
+    assert s["M_g"] == pytest.approx(5.0 * h)  # 10⁶/kg seeded
+    assert s["S_g"] == pytest.approx(5.0 * 0.011 * h)
     t_blood = 2e8 * 0.02 / (0.07 * 1e9)
     assert s["T4_g"] + s["T8_g"] == pytest.approx(t_blood)
     assert s["T4_g"] / t_blood == pytest.approx(0.64)
     assert s["TA"] == pytest.approx(0.05 * t_blood)
     assert "TA" not in graft_states(5e6, 2e8, allogeneic=False)
     half = graft_states(5e6, 0, conversion=GraftConversion(homing_fraction=0.5))
-    assert half["S_g"] == pytest.approx(s["S_g"] / 2) and half["T4_g"] == 0
+    assert half["S_g"] == pytest.approx(s["S_g"] * 0.5 / h) and half["T4_g"] == 0
 
 
 def test_pbsc_matched_sibling_defaults():
     reg = stem_cell_transplant()
     src = SOURCES["peripheral_blood"]
-    assert bolus(reg, "M_g") == pytest.approx(src.cd34_per_kg / 1e6)
+    assert bolus(reg, "M_g") == pytest.approx(src.cd34_per_kg / 1e6 * CALIBRATED.homing_fraction)
     assert bolus(reg, "TA") > 0
     assert all(d.time == 0 for d in reg.items if isinstance(d, Dose))
     assert covariates(reg, "graft_allogeneic") == [(0.0, 1.0)]
@@ -76,7 +77,8 @@ def test_haploidentical_gets_ptcy_and_autologous_nothing_allogeneic():
     assert covariates(auto, "graft_allogeneic") == [(0.0, 0.0)]
     assert bolus(auto, "TA") == 0
     assert covariates(auto, "immunosuppression") == [(0.0, 0.0)]
-    assert bolus(auto, "S_g") == pytest.approx(5 * CALIBRATED.hsc_fraction_of_cd34)
+    assert bolus(auto, "S_g") == pytest.approx(
+        5 * CALIBRATED.hsc_fraction_of_cd34 * CALIBRATED.homing_fraction)
 
 
 def test_overrides():
@@ -95,11 +97,13 @@ def test_dli_gene_therapy_ipsc():
     assert {x.cmt for x in d.items} == {"T4_g", "T8_g", "TA"}
     assert all(x.time == 120 for x in d.items)
     gt = gene_therapy_graft(10e6, 0.8)
-    assert bolus(gt, "M_g") == pytest.approx(8.0) and bolus(gt, "M_h") == pytest.approx(2.0)
-    assert bolus(gt, "S_g") == pytest.approx(8.0 * 0.011)
+    h = CALIBRATED.homing_fraction
+    assert bolus(gt, "M_g") == pytest.approx(8.0 * h)
+    assert bolus(gt, "M_h") == pytest.approx(2.0 * h)
+    assert bolus(gt, "S_g") == pytest.approx(8.0 * 0.011 * h)
     assert covariates(gt, "graft_allogeneic") == [(0.0, 0.0)]
     ip = ipsc_graft(5e6, potency=0.2)
-    assert bolus(ip, "M_g") == pytest.approx(1.0) and bolus(ip, "TA") == 0
+    assert bolus(ip, "M_g") == pytest.approx(1.0 * h) and bolus(ip, "TA") == 0
     for reg in (d, gt, ip):
         reg.to_events(SPEC)
 

@@ -108,17 +108,28 @@ def _treatment_strip(ax: Axes, r: ScenarioResult) -> None:
     tx_days = sorted({d for t in r.transfusions[:1] for k in t for d in t[k]})
     if tx_days and "transfusion" not in lanes:
         lanes.append("transfusion")
+    renderer = ax.figure.canvas.get_renderer()
     for i, lane in enumerate(lanes):
         y = len(lanes) - 1 - i
         color = CATEGORY_COLORS.get(lane, "#444444")
+        # labels above the bars; one that would overlap the previous goes below them
+        right = {"above": -np.inf, "below": -np.inf}
         for k in np.flatnonzero((spans["category"] == lane).to_numpy()):
             s = spans.iloc[k]
             doses = r.scenario.treatment[k].regimen(r.scenario.patient).dose_times()
             ax.plot([s.first_day, s.last_day], [y, y], color=color, lw=0.8, alpha=0.6)
             for d in sorted(set(doses)) or [s.first_day]:
-                ax.broken_barh([(d, 0.8)], (y - 0.3, 0.6), color=color)
-            ax.text(s.first_day, y + 0.34, s.label, fontsize=6.5, va="bottom", ha="left",
-                    color=color, clip_on=True)
+                ax.broken_barh([(d, 0.8)], (y - 0.2, 0.4), color=color)
+            text = ax.text(s.first_day, y + 0.24, s.label, fontsize=6.5, va="bottom",
+                           ha="left", color=color, clip_on=True)
+            box = text.get_window_extent(renderer)
+            where = "above"
+            if box.x0 < right["above"] + 3:
+                where = "below"
+                text.set_y(y - 0.24)
+                text.set_va("top")
+                box = text.get_window_extent(renderer)
+            right[where] = box.x1
         if lane == "transfusion" and tx_days:
             ax.plot(tx_days, [y] * len(tx_days), "|", ms=9, mew=1.5, color=color)
     ax.set_yticks(range(len(lanes)), [x.replace("_", "-") for x in reversed(lanes)],
@@ -141,7 +152,7 @@ def scenario_figure(r: ScenarioResult, *, width: float = 11.0) -> Figure:
         panels.append("chip")
     strip = not r.treatments.empty
     n_lanes = r.treatments["category"].nunique() if strip else 0
-    heights = [2.3] * len(panels) + ([0.35 + 0.32 * max(n_lanes, 1)] if strip else [])
+    heights = [2.3] * len(panels) + ([0.35 + 0.5 * max(n_lanes, 1)] if strip else [])
     axes, fig = _axes_in_inches(heights, width, top_axis=False)
     for name, ax in zip(panels, axes, strict=False):
         if name == "leuko":
@@ -349,7 +360,10 @@ def compare_figure(results: Sequence[ScenarioResult], *, width: float = 11.0) ->
             _grade_bands(ax, name, "5.0", None)
         ax.set_ylabel(ylabel)
         ax.grid(axis="x", color="#eeeeee", lw=0.6)
-    axes[0].legend(loc="upper left", bbox_to_anchor=(1.075, 1.0), fontsize=7, frameon=False)
+    # below the panels: long scenario names do not fit in the right margin
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncols=min(len(labels), 3), fontsize=8,
+               frameon=False, bbox_to_anchor=(0.5, 0.0))
     start = min(r.times[0] for r in results)
     end = max(r.times[-1] for r in results)
     for ax in axes:

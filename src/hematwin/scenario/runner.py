@@ -247,18 +247,30 @@ def max_steps(scenario: Scenario) -> int:
 
 
 def run_scenario(scenario: Scenario, *,
-                 progress: Callable[[int, int], None] | None = None) -> ScenarioResult:
+                 progress: Callable[[int, int], None] | None = None,
+                 parameters: pd.DataFrame | None = None) -> ScenarioResult:
     """Simulate ``scenario`` and judge its counts (see the module docstring).
 
-    ``progress(done, total)`` is called as chunks of patients finish.
+    ``progress(done, total)`` is called as chunks of patients finish. ``parameters``, one
+    row per virtual patient (twin parameter names as columns; missing ones keep the
+    patient's typical value), replaces the scenario's variability: the rows are simulated
+    in one batch (used by :mod:`hematwin.scenario.sensitivity`).
     """
     model = twin_model()
     spec = model.spec
     typical, notes = patient_parameters(scenario, spec)
-    n = scenario.variability.n
-    ids = np.arange(n)
-    params, more = _parameter_table(scenario, spec, typical, ids)
-    notes += more
+    if parameters is None:
+        n = scenario.variability.n
+        ids = np.arange(n)
+        params, more = _parameter_table(scenario, spec, typical, ids)
+        notes += more
+    else:
+        n = len(parameters)
+        ids = np.arange(n)
+        params = pd.DataFrame({k: np.full(n, v) for k, v in typical.items()},
+                              index=pd.Index(ids, name="id"))
+        for name in parameters.columns:
+            params[name] = parameters[name].to_numpy(float)
     regimen = scenario.regimen()
     times = np.arange(scenario.start, scenario.horizon + 1e-9, 1.0)
     record = list(dict.fromkeys([*DEFAULT_OUTPUTS, *scenario.outputs]))

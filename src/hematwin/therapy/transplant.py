@@ -43,12 +43,12 @@ class GraftConversion:
         9.3×10⁵ cord, 3.0×10⁶ marrow and 6.0×10⁶ mobilised blood cells); in the twin this
         constant is a calibrated scale of engraftment speed.
     homing_fraction
-        Relative homing efficiency of the infused cells, 1 for a standard fresh graft (the
-        reference of the calibration: the twin's engraftment targets were reached with no
-        separate homing loss, which is therefore absorbed in ``hsc_fraction_of_cd34``).
-        For scale: 6-8 % of intravenously injected murine progenitors are found in marrow
-        3 h later (Szilvassy et al., Blood 1999;93:1557). Values < 1 model impaired homing
-        (e.g. cultured or iPSC-derived cells).
+        Share of infused CD34+ cells that seed the marrow and proliferate: 0.1, calibrated
+        on the neutrophil engraftment days of blood, marrow and double-cord grafts
+        (14 / 19 / 23 days; validation/twin_targets.md), of the order of the 6-8 % of
+        intravenously injected murine progenitors found in marrow 3 h later (Szilvassy et
+        al., Blood 1999;93:1557). Lower values model impaired homing (cultured or
+        iPSC-derived cells).
     blood_volume_l_per_kg
         0.07 L/kg, the adult blood volume (as the twin's ``BV``).
     t_cell_blood_share
@@ -65,7 +65,7 @@ class GraftConversion:
     """
 
     hsc_fraction_of_cd34: float = 0.011
-    homing_fraction: float = 1.0
+    homing_fraction: float = 0.1
     blood_volume_l_per_kg: float = 0.07
     t_cell_blood_share: float = 0.02
     cd4_share: float = 0.64

@@ -25,10 +25,10 @@ TARGETS = ("hsc", "mpp", "prolif", "lsc", "blast", "lymph")
 AGENTS: dict[str, tuple] = {
     "ARAC": ("cytarabine", "mg/m2", (40.0, 40.0, 0.0, 1.0),
              "Hamada et al., Clin Pharmacokinet 2002;41:705 (CL ~40 L/h/m2, t1/2 1-3 h)",
-             dict(hsc=0.02, mpp=0.3, prolif=1.0, lsc=0.3, blast=1.5, lymph=0.3)),
+             dict(hsc=0.02, mpp=0.3, prolif=1.0, lsc=1.5, blast=1.5, lymph=0.3)),
     "DNR": ("daunorubicin", "mg/m2", (40.0, 20.0, 60.0, 700.0),
             "Robert, Clin Pharmacokinet 1993;24:275 (Vss large, terminal t1/2 ~20 h)",
-            dict(hsc=0.05, mpp=0.5, prolif=1.0, lsc=0.3, blast=1.5, lymph=0.3)),
+            dict(hsc=0.05, mpp=0.5, prolif=1.0, lsc=2.0, blast=1.5, lymph=0.3)),
     "BU": ("busulfan i.v.", "mg/kg", (0.15, 0.64, 0.0, 1.0),
            "Busulfex label (CL 2.5 mL/min/kg, V 0.64 L/kg)",
            dict(hsc=1.0, mpp=1.0, prolif=0.5, lsc=1.0, blast=1.0, lymph=0.1)),
@@ -49,8 +49,13 @@ AGENTS: dict[str, tuple] = {
             # Friberg's proliferating compartment holds progenitors as well as precursors
             dict(mpp=1.0, prolif=0.3)),
 }
-POTENCY = {"ARAC": 2.0, "DNR": 8.0, "BU": 6.0, "CY": 0.6, "MEL": 30.0, "FLU": 6.0,
+POTENCY = {"ARAC": 10.0, "DNR": 20.0, "BU": 6.0, "CY": 0.6, "MEL": 30.0, "FLU": 6.0,
            "ATG": 30.0, "DTX": 18.0}
+CALIBRATED = {"pot_ARAC", "pot_DNR", "w_ARAC_lsc", "w_DNR_lsc"}
+"""Set so that "7+3" brings 69 % of the virtual AML cohort (a_L 0.80-0.95) into CR at day 35,
+inside the 57-83 % of Fernandez et al., N Engl J Med 2009;361:1249 and Blood
+2011;118:3832 (validation/twin_targets.md)."""
+CR_SOURCE = "calibrated: 7+3 CR rate 57-83 % (Fernandez et al., NEJM 2009;361:1249)"
 RADIATION = dict(hsc=1.0, mpp=1.0, prolif=1.0, lsc=1.0, blast=1.0, lymph=1.5)
 
 
@@ -62,7 +67,8 @@ def drug_component() -> Parts:
         p.param(f"CL_{name}", cl, f"{vol_unit}/h", cl / 5, cl * 5, f"{what} clearance", source)
         p.param(f"V_{name}", v1, vol_unit, v1 / 5, v1 * 5, f"{what} central volume", source)
         p.param(f"pot_{name}", POTENCY[name], "L/mg/day", 0, POTENCY[name] * 20,
-                f"{what} kill potency", "calibrated (see validation/twin_targets.md)")
+                f"{what} kill potency", CR_SOURCE if f"pot_{name}" in CALIBRATED
+                else "calibrated (see validation/twin_targets.md)")
         p.state(f"{name}_c", 0.0, basis.replace("mg", "mg"), f"{what}, central amount")
         two = q > 0
         if two:
@@ -79,7 +85,9 @@ def drug_component() -> Parts:
         p.define(f"C_{name}", f"{name}_c/V_{name}", "mg/L", f"{what} concentration")
         for target, weight in weights.items():
             p.param(f"w_{name}_{target}", weight, "1", 0, 10,
-                    f"{what}: relative kill of {target}", "assumption (agent selectivity)")
+                    f"{what}: relative kill of {target}",
+                    CR_SOURCE if f"w_{name}_{target}" in CALIBRATED
+                    else "assumption (agent selectivity)")
             kills[target].append(f"w_{name}_{target}*pot_{name}*C_{name}")
     # radiation (TBI): a dose compartment, integral = dose in Gy
     p.param("k_RAD", 24.0, "1/day", 1, 100, "dose-delivery rate of a radiation fraction",
