@@ -189,6 +189,13 @@ def parse_expression(
     return expr
 
 
+def _merge_powers(expr):
+    """n*x**n/x (SymPy's derivative of x**n, also inside (x/c)**n) → n*x**(n - 1), which is
+    finite at x = 0. Splitting the power of a product is forced: wherever the original power
+    is real and finite the two forms are equal."""
+    return sp.powsimp(sp.expand_power_base(expr, force=True), force=True)
+
+
 def _without_dirac(expr):
     return expr.replace(sp.DiracDelta, lambda *args: sp.Integer(0))
 
@@ -256,8 +263,7 @@ class SymbolicModel:
         """∂f/∂y, analytic (the derivative of a step function is taken as 0: it is zero
         everywhere except on the step itself, where no solver evaluates it)."""
         jac = sp.Matrix(self.rhs).jacobian(sp.Matrix(self.states))
-        # powsimp turns n*x**n/x (SymPy's derivative of x**n) into n*x**(n - 1), finite at 0
-        return _without_dirac(jac.applyfunc(sp.powsimp))
+        return _without_dirac(jac.applyfunc(_merge_powers))
 
     @cached_property
     def dfdt(self) -> tuple[sp.Expr, ...]:
