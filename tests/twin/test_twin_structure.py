@@ -25,7 +25,7 @@ def test_every_parameter_has_unit_range_and_source():
 
 def test_mechanisms_of_the_seed_documents_have_states():
     names = set(twin_spec().state_names)
-    for required in ("S_h", "S_g", "S_m", "LS", "LB", "N_g", "T4_g", "TA", "G", "FILG_sc",
+    for required in ("S_h", "S_g", "S_m", "LS", "LB", "N_g", "T4_g", "TA", "FILG_sc",
                      "PEG_sc", "PLT", "RBC1", "BU_c", "RAD", "IM_c", "H_INF", "H_GVHD"):
         assert required in names
 
