@@ -19,7 +19,10 @@ Sources. The equations and the two "normal" parameter sets are those of radivot/
 papers I and II). myelo computes κR from P instead of R in one place (``kRt``; unused in its
 paper-I right-hand side but used in its paper-II one); here κR is computed from R throughout.
 The papers' own text, tables and pathological (patient-fitted) parameter sets could not be
-retrieved for this port, so:
+retrieved for this port: myelo carries only the two normal sets; the stored copies of the
+PubMed abstract of paper I, of the Colijn, Dale, Foley & Mackey review (Math Model Nat Phenom
+2006;1:45) and of the public code indexes hold no PCML patient table (paper I) and no grey-collie
+or human CN fit (paper II). No number below is taken from those tables, so:
 
 * ``"normal_pcml"`` / ``"normal_cn"``: myelo's sets for papers I and II. Their published
   "steady-state" values (Q 1.1, N 7, R 3.5, P 2.14 / 2.94) are not exact equilibria; the initial
@@ -33,10 +36,13 @@ retrieved for this port, so:
   patient whose stem-cell kinetics change at t = 0.
 
 Measured periods (``validation/test_colijn_mackey2005.py``): ``"cn"`` oscillates with a period
-of 18.7 days while it leaves the unstable steady state (human CN: 19–21 days, Hearn, Haurie &
-Mackey, J Theor Biol 1998;192:167), and later settles into a large-amplitude irregular cycle;
-``"pcml"`` settles into a sustained oscillation of period ≈ 36 days with an elevated mean
-neutrophil count (PCML patients: 40–80 days, Pujo-Menjouet & Mackey, C R Biol 2004;327:235).
+of 18.8 days while it leaves the unstable steady state (human CN: 19–21 days; grey collie 11–15
+days; Hearn, Haurie & Mackey, J Theor Biol 1998;192:167, abstract), and later settles into a
+large-amplitude irregular cycle; ``"pcml"`` settles into a sustained oscillation of period
+≈ 36.3 days with an elevated mean neutrophil count (PCML: leukocyte periods 37–83 days in the
+12 significantly periodic published cases, Fortin & Mackey, Br J Haematol 1999;104:336,
+abstract). Neither period can be compared with the periods the papers report for their fitted
+sets, since those are not available here.
 """
 
 from __future__ import annotations
