@@ -24,9 +24,17 @@ Sources. The paper's docetaxel estimates were read from the DDMoRe model DDMODEL
 et al., 2006" and is evaluated with MAXEVALS=0), as transcribed in nlmixr2lib
 ``Netterberg_2017_docetaxel``: BA 5.21965 ×10⁹/L, MTT 84.1791 h, slope 15.5711 L/µmol,
 γ 0.144543, θ 6–11 below; ω² BA 0.0639703, MTT 0.0191785, slope 0.128412 (ω² of γ 0.0216 in the
-paper, fixed to 0 in the DDMoRe file). The paper's own table could not be read here; radivot/myelo
-``demo/kloft06.R`` uses different rounded values (5.3, 83.9 h, 0.144, 14.5), which we take to be
-another model stage and do not use.
+paper, fixed to 0 in the DDMoRe file). nlmixr2lib ``Netterberg_2017_docetaxel`` records that the
+bundle's MAXEVALS=0 output reproduces them to 3 significant figures; it did not have the paper
+either.
+
+**Not verified against the paper's table**: searched the pages/docs corpora (title, authors,
+doi 10.1158/1078-0432.CCR-06-0815; the AACR full text is not stored) and the code corpus;
+no copy of the paper's parameter table was found. The DDMoRe file comes from the authors'
+group (Uppsala) and labels its $THETA as the paper's estimates, so the values are kept with
+that citation. radivot/myelo
+``demo/kloft06.R`` uses different rounded values (5.3, 83.9 h, 0.144, 14.5) without a stated
+source; they are not used.
 """
 
 from __future__ import annotations
@@ -43,7 +51,8 @@ CITATION = "Kloft C et al., Clin Cancer Res 2006;12:5481"
 DESCRIPTION = "Docetaxel neutropenia (Friberg 2002) with Kloft 2006 patient covariates"
 
 INF = math.inf
-K06 = "Kloft 2006 docetaxel final model, via DDMoRe DDMODEL00000224 $THETA"
+K06 = ("Kloft 2006 docetaxel final model as fixed in DDMoRe DDMODEL00000224 $THETA "
+       "(labelled 'according to Kloft et al., 2006'; paper table not read)")
 AAG_REF = 1.34  # g/L, median AAG of Kloft's docetaxel cohort (DDMODEL00000224 $PK)
 
 #: typical values: Kloft 2006 (default) or Friberg 2002 (the reduction check)

@@ -20,12 +20,34 @@ which is an exact steady state: kin = kel·Vd·C0 + kint·(bound drug at baselin
 compartments follow from NB0 and H1(C0), H2(C0).
 
 Parameters are in the paper's units (hours; µg, L, ng/mL = µg/L; ANC 10⁹/L); the equations
-convert to days (24 h/day). Final estimates from the DDMoRe model DDMODEL00000077 as updated to
-the publication's final parameters in the Campsis model library (Calvagone/campsismod,
-``model_suite/literature/filgrastim_pkpd_krzyzanski/theta.csv``, ``omega.csv``). The baseline
-G-CSF 0.02 ng/mL is the value used in the Campsis filgrastim example (Campsis vignette
-"Complex PK/PD models from literature"), not a published population estimate. radivot/myelo has
-no port of this model (checked); its ``auwera`` data set is used for validation only.
+convert to days (24 h/day).
+
+Sources. The structure is the authors' NONMEM model deposited with the paper, DDMoRe
+DDMODEL00000077 ("PKPD NEUPOGEN"; control stream copied in Calvagone/campsistrans
+``tests/testthat/ddmore_models/filgrastim/Executable_simulated_GCSF_dataset.ctl``): the
+equations above were checked term by term against its $PK/$DES (kbb1, koff and Smax3 fixed
+to 0 there). Its $THETA are initial values for a simulated data set (F 0.666, kel 0.212,
+KD 0.104, ksi 0.022, …), not the paper's estimates. The values used here are the final
+estimates of the publication as transcribed in the Campsis model library
+(Calvagone/campsismod ``data-raw/model_suite/literature/filgrastim_pkpd_krzyzanski/theta.csv``
+and ``omega.csv``; the Campsis vignette "Complex PK/PD models from literature" says this
+model "was updated with the final parameters from the corresponding publication").
+
+**Not verified against the paper's table**: the J Clin Pharmacol supplement is not in the
+pages/docs corpora (searched by title, authors, PMID 20881223, doi) and no other copy of its
+table was found. A different set circulates in metrumresearchgroup/page-2018-mrgsolve
+``model/gcsf.cpp`` (F 0.626, ka 0.642, kel 0.148, Vd 2.56, KD 1.27, kint 0.101, ksi 0.211,
+kmt 0.0723, ktt 0.0102, NB0 1.65, SC50 3.21, Smax1 34.3, Smax2 32.3, baseline 0.0246 ng/mL;
+its origin is not stated there); which of the two is the paper's table could not be decided.
+Against van der Auwera 2001 (validation/test_krzyzanski2010_auwera.py) the metrum set gives
+peak ANC −6 % / +1 % (5 / 10 µg/kg; this set −8 % / −2 %) and the same too-fast decline
+after 24 h (72 h: 2.4 / 2.8 ×10⁹/L against 6.1 / 8.4 observed).
+
+Baseline G-CSF C0 is a data covariate (BAS), not a population estimate: in the DDMoRe data
+set most subjects have BAS 0.02 ng/mL (individual values up to 0.052) and the model's $PROBLEM
+line names 0.0246 ng/mL. C0 = 0.02 (the common value, also the Campsis example's) is the
+default; with 0.0246 the van der Auwera peaks are −11 % / −5 %. radivot/myelo has no port of
+this model (checked); its ``auwera`` data set is used for validation only.
 """
 
 from __future__ import annotations
@@ -40,11 +62,15 @@ CITATION = "Krzyzanski W et al., J Clin Pharmacol 2010;50(9 Suppl):101S"
 DESCRIPTION = "Filgrastim PK/PD in healthy adults with receptor-mediated disposition"
 
 INF = math.inf
-K10 = "Krzyzanski 2010 final model (DDMODEL00000077; Campsis model library theta.csv)"
+K10 = ("Krzyzanski 2010 final estimates as transcribed in the Campsis model library "
+       "(campsismod filgrastim_pkpd_krzyzanski/theta.csv; structure DDMODEL00000077; "
+       "paper table not read)")
 N_MARROW = 9
-IV_INFUSION_HOURS = 0.5  # K10: i.v. 5 µg/kg over 0.5 h (duration fixed, theta D2)
+#: i.v. 5 µg/kg infusion duration: Campsis theta D2 = 0.5 h (fixed); the DDMoRe control
+#: stream fixes D2 at 6.77 h instead (unverified which one the paper used)
+IV_INFUSION_HOURS = 0.5
 
-#: ω (SD of log-normal η): Krzyzanski 2010 via Campsis ``omega.csv`` (variances)
+#: ω (SD of log-normal η): Krzyzanski 2010 via Campsis ``omega.csv`` (variances; unverified)
 IIV = {"NB0": 0.109**0.5, "kel": 0.194**0.5, "Vd": 0.138**0.5, "ksi": 0.0587**0.5,
        "SC50": 0.764**0.5, "Smax1": 0.000188**0.5}
 
@@ -66,7 +92,8 @@ _PARAMETERS = [
     Parameter("Smax1", 34.7, "1", 0, INF, "maximal stimulation of marrow proliferation", K10),
     Parameter("Smax2", 32.2, "1", 0, INF, "maximal acceleration of marrow transit", K10),
     Parameter("C0", 0.02, "ng/mL", 0, INF, "baseline endogenous G-CSF",
-              "Campsis filgrastim example (BAS covariate), not a population estimate"),
+              "DDMODEL00000077 data covariate BAS (0.02 ng/mL in most subjects; $PROBLEM: "
+              "0.0246 ng/mL), not a population estimate"),
 ]
 
 _MARROW = [f"BM{i}" for i in range(1, N_MARROW + 1)]

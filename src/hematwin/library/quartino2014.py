@@ -17,11 +17,23 @@ steady state. radivot/myelo ``demo/quartino14.R`` writes the G-CSF equation as
 kin − (ke + kANC·Circ·G), which does not balance at baseline; this module uses the intended
 form above.
 
-Parameters are kept in the paper's units (hours); the equations convert to days (24 h/day).
-Values as transcribed from Quartino 2014 (final model) in radivot/myelo ``demo/quartino14.R``
-(the paper's table itself could not be read here): Circ0 3.53 ×10⁹/L, MTT 133 h with
-ktr = (n + 1)/MTT for n = 4 transits, circulating half-life fixed to 7 h, γ 0.444, β 0.234,
-docetaxel slope 17.2 L/µmol, ke 0.592 h⁻¹, kANC 5.64 L/(10⁹ cells·h), G0 24.3 ng/L.
+Parameters are kept in the paper's units (hours); the equations convert to days (24 h/day):
+Circ0 3.53 ×10⁹/L, MTT 133 h with ktr = (n + 1)/MTT for n = 4 transits, circulating half-life
+fixed to 7 h, γ 0.444, β 0.234, docetaxel slope 17.2 L/µmol, ke 0.592 h⁻¹,
+kANC 5.64 L/(10⁹ cells·h), G0 24.3 ng/L.
+
+Provenance — **not verified against the paper's parameter table**, which could not be read
+with the project's search tools (searched: pages/docs corpora by title, authors, PMID
+24919931 and DOI 10.1007/s11095-014-1429-9 — no full text or table found; code corpus,
+nlmixr2lib, DDMoRe and metrumresearchgroup files — no port of this model). All values are as
+transcribed in radivot/myelo ``demo/quartino14.R``. A second, independent transcription that
+cites the Springer article (AMLDT/Venex_Neutropenia_Models, tellurium model with lenograstim)
+agrees on ke 0.592 h⁻¹, kANC 5.64, β 0.234 and the 7-h circulating half-life, and gives
+G0 24.4 instead of 24.3; Circ0, MTT, γ and the slope have no second source. myelo labels G0
+"ng/ml"; endogenous G-CSF is of the order of 25 pg/mL (Krzyzanski 2010's DDMoRe model
+DDMODEL00000077 states a baseline of 0.0246 ng/mL = 24.6 ng/L), so G0 is taken in ng/L.
+myelo's initial state also puts Circ at 3.630645 instead of Circ0 = 3.53; here the initial
+state is the steady state.
 Docetaxel PK is that of :mod:`hematwin.library.friberg2002` (Bruno 1996), reused unchanged.
 Not included: the corticosteroid-induced G-CSF input of the paper (kcort, t½ 25.5 h), whose
 size per premedication dose is not in the sources available here.
@@ -39,21 +51,25 @@ CITATION = "Quartino AL et al., Pharm Res 2014;31:3390"
 DESCRIPTION = "Docetaxel neutropenia with endogenous G-CSF feedback (Quartino 2014)"
 
 INF = math.inf
-Q14 = "Quartino 2014 final model, via radivot/myelo demo/quartino14.R"
+Q14 = ("Quartino 2014 final model as transcribed in radivot/myelo demo/quartino14.R "
+       "(paper table not read; unverified)")
+#: the values that a second transcription (AMLDT/Venex_Neutropenia_Models) confirms
+Q14_TWICE = f"{Q14}; same value in AMLDT/Venex_Neutropenia_Models"
 N_TRANSIT = 4
 
 _PD_PARAMETERS = [
     Parameter("Circ0", 3.53, "1e9/L", 0, INF, "baseline circulating neutrophils", Q14),
     Parameter("MTT", 133.0, "h", 0, INF, "mean transit time Prol → Circ (5 compartments)", Q14),
     Parameter("t_half_circ", 7.0, "h", 0, INF, "half-life of circulating neutrophils",
-              f"{Q14} (fixed in the paper)"),
+              f"{Q14_TWICE} (fixed in the paper)"),
     Parameter("gamma", 0.444, "1", 0, INF, "G-CSF feedback exponent on proliferation", Q14),
-    Parameter("beta", 0.234, "1", 0, INF, "G-CSF feedback exponent on maturation", Q14),
+    Parameter("beta", 0.234, "1", 0, INF, "G-CSF feedback exponent on maturation", Q14_TWICE),
     Parameter("slope", 17.2, "L/umol", 0, INF, "linear docetaxel effect on proliferation", Q14),
-    Parameter("GCSF0", 24.3, "ng/L", 0, INF, "baseline endogenous G-CSF", Q14),
-    Parameter("ke", 0.592, "1/h", 0, INF, "first-order (renal) G-CSF elimination", Q14),
+    Parameter("GCSF0", 24.3, "ng/L", 0, INF, "baseline endogenous G-CSF",
+              f"{Q14}; AMLDT/Venex_Neutropenia_Models has 24.4"),
+    Parameter("ke", 0.592, "1/h", 0, INF, "first-order (renal) G-CSF elimination", Q14_TWICE),
     Parameter("kANC", 5.64, "L/(1e9*h)", 0, INF, "G-CSF elimination per circulating neutrophil",
-              Q14),
+              Q14_TWICE),
 ]
 
 _TRANSITS = [f"Transit{i}" for i in range(1, N_TRANSIT + 1)]

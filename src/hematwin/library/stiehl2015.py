@@ -23,18 +23,22 @@ public R port of Stiehl 2015 (radivot/myelo ``stiehl15``). Healthy steady state:
 and derive kc, a2c, p2c from them (definitions below), so any (c1*, c2*, c3*) is an exact
 steady state.
 
-**Provenance — read before trusting a number.** The paper tables could not be retrieved
-with the project's search tool (only the JRSI 2014 abstract). The defaults follow the
-radivot/myelo reconstruction of the Stiehl 2015 Supplement (``myelo/inst/doc``
-stiehl15 demo): mature neutrophils c3* = 4e8 /kg, mature death rate d3c = 2.3 /day
-(half-life ≈ 7 h), stem-cell proliferation p1c = 0.1 /day, c1* = 1e7 /kg, c2* = 2e9 /kg,
-a1c = 0.85 — a1c "tuned so that patients engraft (ANC 0.5 ×10⁹/L) about 15 days after
-5 ×10⁶ CD34+ cells/kg", citing the Supplement's reference 15 (Stiehl, Ho,
-Marciniak-Czochra, Bone Marrow Transplant 2014;49:30–37, "The impact of CD34+ cell dose on
-engraftment after SCTs"). The leukemic defaults are hematwin's illustrative choice (a
-highly self-renewing clone: a1l = 1, p1l = 2·p1c, p2l = p2c/2, d3l = d3c/4, kl = kc),
-inside the model's admissible ranges; myelo's own leukemic set (a1l = 1.6·a1c > 1) is not
-admissible as a fraction and is not used.
+**Provenance — read before trusting a number.** None of these values is verified against a
+paper table. Searched: pages/docs corpora for Stiehl 2015 (Cancer Res 75:940), its
+Supplement, Stiehl 2014 (J R Soc Interface 11:20140079, PMC3973374 — only the page's opening
+is stored, not its parameter appendix), Stiehl 2014 (Bone Marrow Transplant 49:30) and
+Marciniak-Czochra 2009; code corpus and GitHub for ports (radivot/myelo is the only one). The
+defaults follow radivot/myelo ``demo/stiehl15fig3.R``, which is itself partly guessed — its
+comments say "Guessing other parameters were set as below and a1c was then tuned": mature
+neutrophils c3* = 4e8 /kg, mature death rate d3c = 2.3 /day (half-life ≈ 7 h), stem-cell
+proliferation p1c = 0.1 /day, c1* = 1e7 /kg, c2* = 2e9 /kg, a1c = 0.85 — a1c tuned so that
+patients engraft (5e8 neutrophils per L of blood) about 15 days after 5 ×10⁶ CD34+ cells/kg,
+citing the Supplement's reference 15 (Stiehl, Ho, Marciniak-Czochra, Bone Marrow Transplant
+2014;49:30–37, "The impact of CD34+ cell dose on engraftment after SCTs"). The leukemic
+defaults are hematwin's illustrative choice (a highly self-renewing clone: a1l = 1,
+p1l = 2·p1c, p2l = p2c/2, d3l = d3c/4, kl = kc), inside the model's admissible ranges;
+myelo's own leukemic set (a1l = 1.6·a1c > 1, which myelo reports reaching 50 % marrow blasts
+at ~175 days instead of Fig. 3A's ~200) is not admissible as a fraction and is not used.
 
 Units: cells per kg body weight, days. ANC = c3 / blood volume (70 mL/kg).
 """
@@ -50,7 +54,8 @@ CITATION = ("Stiehl T et al., Cancer Res 2015;75:940; J R Soc Interface 2014;11:
 DESCRIPTION = "Multi-compartment self-renewal model with healthy and leukemic lines (AML)"
 
 _INF = float("inf")
-_MYELO = "Stiehl 2015 Supplement as reconstructed in radivot/myelo stiehl15 (unverified)"
+_MYELO = ("Stiehl 2015 Supplement as reconstructed (partly guessed) in radivot/myelo "
+          "demo/stiehl15fig3.R; paper not read (unverified)")
 _HW = "hematwin illustrative leukemic clone (not from a paper table)"
 
 #: Engraftment: ANC threshold and the day it is reached after 5e6 CD34+/kg (Stiehl 2015
