@@ -79,16 +79,21 @@ def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
 
 @app.command()
 def models() -> None:
-    """List the published models in the library."""
+    """List the published models in the library and how each fares against its paper."""
     from hematwin import library
+    from hematwin.library.validation import record_path, status
 
     table = Table(title="Library models")
     table.add_column("Name", style="bold")
     table.add_column("Description")
     table.add_column("Citation")
-    for name, module in library.MODELS.items():
-        table.add_row(name, library.description(module), module.CITATION)
+    table.add_column("Validation status")
+    for name, module in {**library.MODELS, **library.STOCHASTIC_MODELS}.items():
+        table.add_row(name, library.description(module), module.CITATION, status(name))
     console.print(table)
+    console.print(f"Status: outcomes of the validation tests recorded in {record_path()} "
+                  "(pytest validation/); 'not run since last change' lists the declared "
+                  "tests instead.", highlight=False)
 
 
 # --- hematwin simulate --------------------------------------------------------------------

@@ -85,10 +85,28 @@ def test_failed_patients_are_counted_with_reasons_and_the_run_completes(tmp_path
     assert (counts["status"] != 0).all()  # written, flagged, not dropped
 
 
-def test_models_lists_the_library():
-    result = runner.invoke(app, ["models"])
+def test_models_lists_the_library_with_a_validation_status():
+    result = CliRunner(env={"COLUMNS": "250"}).invoke(app, ["models"])
     assert result.exit_code == 0
-    assert "friberg2002" in result.output and "Friberg" in result.output
+    out = result.output
+    assert "friberg2002" in out and "Friberg" in out and "Validation status" in out
+    for name in ("hsc_clonal", "precup2012_sbml", "sharp2019_sbml", "cucuianu2010_sbml",
+                 "andersen2017_sbml", "jiao2018_sbml"):
+        assert name in out
+    assert "BIOMD0000000852" in out
+    assert "no check against the paper declared" in out  # five_lineage, andersen2017_sbml
+
+
+@pytest.mark.parametrize("name, variable", [("biomd0000000800", "z"),
+                                            ("jiao2018_sbml", "L_LSC"),
+                                            ("hsc_clonal", "mutant present")])
+def test_simulate_runs_biomodels_and_the_stochastic_model(tmp_path, name, variable):
+    result = CliRunner(env={"COLUMNS": "200"}).invoke(app, ["simulate", name,
+                                                            "--out", str(tmp_path)])
+    assert result.exit_code == 0, _text(result)
+    assert variable in result.output and "solver: ok" in result.output
+    assert (tmp_path / f"{name}.png").read_bytes().startswith(b"\x89PNG")
+    assert (tmp_path / f"{name}.parquet").stat().st_size > 0
 
 
 # --- the API behind it ----------------------------------------------------------------

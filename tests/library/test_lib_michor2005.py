@@ -52,3 +52,16 @@ def test_fit_rejects_short_series_and_nonpositive_values(tmp_path):
     pd.DataFrame({"Days": [0, 30], "Prct": [50, 0], "Pt": [1, 1]}).to_csv(bad, index=False)
     with pytest.raises(DataError, match="row 3"):
         michor2005_fit.load(bad)
+
+
+def test_summarize_reports_the_distribution_of_both_slopes():
+    fits = pd.DataFrame({"slope1": [0.01, 0.02, 0.03, 0.04, 0.05],
+                         "slope2": [-0.001, 0.002, 0.004, 0.006, 0.1]})
+    s = michor2005_fit.summarize(fits)
+    assert s.loc["slope1", "n"] == 5 and s.loc["slope1", "median"] == pytest.approx(0.03)
+    assert s.loc["slope1", "q1"] == pytest.approx(0.02)
+    assert s.loc["slope1", "q3"] == pytest.approx(0.04)
+    assert (s.loc["slope2", "min"], s.loc["slope2", "max"]) == (-0.001, 0.1)
+    assert s.loc["slope2", "n_rising"] == 1
+    assert s.loc["slope1", "sd"] == pytest.approx(np.std([0.01, 0.02, 0.03, 0.04, 0.05],
+                                                         ddof=1))

@@ -36,3 +36,18 @@ def test_populations_stay_positive(model):
     for name in ("x", "y", "z"):
         assert np.all(res[name] > 0)
     assert np.all((res["donor_chimerism"] >= 0) & (res["donor_chimerism"] <= 1))
+
+
+def test_parameters_and_initial_state_are_those_of_the_biomodels_file():
+    from hematwin.library.biomodels import BIOMODELS
+
+    entry = BIOMODELS["precup2012_sbml"]
+    if not entry.path.is_file():
+        pytest.skip(f"{entry.path} not present")
+    curated = entry.spec()
+    native = precup2012.spec().defaults()
+    for name, value in curated.defaults().items():
+        if name != "compartment":  # the file's 1-volume compartment; amounts = concentrations
+            assert native[name] == value, name
+    for state in curated.states:
+        assert native[f"{state.name}0"] == float(state.initial), state.name

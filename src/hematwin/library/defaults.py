@@ -1,7 +1,9 @@
 """The default run of each library model: its parameter set, regimen and horizon.
 
 ``hematwin simulate MODEL`` (without a dose) runs this, so every model in the library can be
-looked at in one command. Horizons cover the dynamics each paper shows.
+looked at in one command. Horizons cover the dynamics each paper shows. The curated BioModels
+run with their own (file) parameter values; the stochastic HSC model runs an SSA ensemble
+(:func:`stochastic_default_run`).
 """
 
 from __future__ import annotations
@@ -9,8 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
+from hematwin.engine.stochastic import StochasticResult
 from hematwin.errors import ModelError
-from hematwin.library import MODELS
+from hematwin.library import MODELS, STOCHASTIC_MODELS, canonical_name
+from hematwin.library.biomodels import BIOMODELS
 from hematwin.model.spec import ModelSpec
 from hematwin.therapy.regimen import Regimen
 
@@ -36,14 +42,39 @@ DEFAULT_RUNS: dict[str, DefaultRun] = {
                                     "periodic CML parameter set"),
     "craig2016": DefaultRun({}, {}, 10.0, "one 750 ug filgrastim dose"),
     "five_lineage": DefaultRun({}, {}, 21.0, "one 180 mg docetaxel cycle, five lineages"),
+    # the BioModels: the file's own parameters and events (regimen() is None without events)
+    **{name: DefaultRun({}, {}, entry.default_days, entry.default_note)
+       for name, entry in BIOMODELS.items()},
+}
+
+
+@dataclass(frozen=True)
+class StochasticDefaultRun:
+    simulate_kwargs: dict[str, Any]
+    years: float
+    points: int
+    note: str
+
+
+STOCHASTIC_DEFAULT_RUNS: dict[str, StochasticDefaultRun] = {
+    # hsc_clonal.simulate's own defaults (one neutral marked HSC in the pool of 385), as an
+    # ensemble: drift makes most marked clones vanish and a few grow.
+    "hsc_clonal": StochasticDefaultRun({"n_runs": 1000, "seed": 1}, 40.0, 81,
+                                       "one neutral marked HSC among 385, 1000 SSA runs"),
 }
 
 
 def default_run(name: str) -> tuple[ModelSpec, Regimen | None, float, str]:
-    """(spec, regimen, days, note) of the default run of library model ``name``."""
-    if name not in MODELS:
-        raise ModelError(f"unknown library model {name!r}; available: {sorted(MODELS)}",
+    """(spec, regimen, days, note) of the default run of library model ``name`` (a registry
+    name or a BioModels id)."""
+    name = canonical_name(name)
+    if name in STOCHASTIC_MODELS:
+        raise ModelError(f"{name!r} is a stochastic model without an ODE spec; run it with "
+                         "stochastic_default_run() or hematwin.library.hsc_clonal.simulate()",
                          field="model")
+    if name not in MODELS:
+        raise ModelError(f"unknown library model {name!r}; available: "
+                         f"{sorted([*MODELS, *STOCHASTIC_MODELS])}", field="model")
     if name not in DEFAULT_RUNS:
         raise ModelError(f"library model {name!r} has no default run", field="model")
     run = DEFAULT_RUNS[name]
@@ -51,3 +82,13 @@ def default_run(name: str) -> tuple[ModelSpec, Regimen | None, float, str]:
     spec = module.spec(**run.spec_kwargs)
     regimen = None if run.regimen_kwargs is None else module.regimen(**run.regimen_kwargs)
     return spec, regimen, run.days, run.note
+
+
+def stochastic_default_run(name: str) -> tuple[StochasticResult, str]:
+    """(ensemble result, note) of the default SSA run of stochastic library model ``name``."""
+    if name not in STOCHASTIC_DEFAULT_RUNS:
+        raise ModelError(f"unknown stochastic library model {name!r}; available: "
+                         f"{sorted(STOCHASTIC_DEFAULT_RUNS)}", field="model")
+    run = STOCHASTIC_DEFAULT_RUNS[name]
+    years = np.linspace(0.0, run.years, run.points)
+    return STOCHASTIC_MODELS[name].simulate(years, **run.simulate_kwargs), run.note

@@ -85,9 +85,15 @@ def fit_patients(data: pd.DataFrame | None = None) -> pd.DataFrame:
 
 
 def summarize(fits: pd.DataFrame) -> pd.DataFrame:
-    """Median and interquartile range of both slopes (rows ``slope1``, ``slope2``)."""
+    """The distribution of both slopes over the fitted patients (rows ``slope1``,
+    ``slope2``): ``n`` fitted, ``median``, quartiles ``q1``/``q3`` (linear interpolation),
+    ``min``, ``max``, ``mean``, ``sd`` (n − 1) and ``n_rising`` (slopes < 0: the ratio rose
+    in that phase)."""
     out = {}
     for col in ("slope1", "slope2"):
-        q = fits[col].quantile([0.25, 0.5, 0.75])
-        out[col] = {"median": q[0.5], "q1": q[0.25], "q3": q[0.75], "n": int(fits[col].size)}
+        x = fits[col].dropna()
+        q = x.quantile([0.25, 0.5, 0.75])
+        out[col] = {"n": int(x.size), "median": q[0.5], "q1": q[0.25], "q3": q[0.75],
+                    "min": x.min(), "max": x.max(), "mean": x.mean(), "sd": x.std(ddof=1),
+                    "n_rising": int((x < 0).sum())}
     return pd.DataFrame(out).T

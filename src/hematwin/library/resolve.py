@@ -16,8 +16,11 @@ def spec_and_regimen(model: str) -> tuple[ModelSpec, Regimen | None]:
     default regimen) or the path of a YAML model file (no regimen)."""
     from hematwin import library
 
-    if model in library.MODELS:
-        module = library.MODELS[model]
+    if model in library.STOCHASTIC_MODELS:
+        raise ModelError(f"{model!r} is a stochastic reaction network, not an ODE model; it "
+                         "has no spec to export", field="model")
+    if library.canonical_name(model) in library.MODELS:
+        module = library.get(model)
         make = getattr(module, "regimen", None)
         regimen = None
         if make is not None and all(

@@ -372,8 +372,9 @@ class _Exporter:
         return uid
 
     def _annotate(self, sbase: libsbml.SBase, **fields: object) -> None:
-        fields = {k: v for k, v in fields.items() if v not in (None, "")}
-        text = "; ".join(f"{k}: {v}" for k, v in fields.items() if k in (
+        # an empty unit is kept (it means "not given"; the import reads a missing one as "1")
+        fields = {k: v for k, v in fields.items() if v is not None and (v != "" or k == "unit")}
+        text = "; ".join(f"{k}: {v}" for k, v in fields.items() if v != "" and k in (
             "description", "citation", "unit"))
         if text:
             self._check(sbase.setNotes(f'<body xmlns="http://www.w3.org/1999/xhtml"><p>'
