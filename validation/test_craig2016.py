@@ -58,12 +58,14 @@ def test_filgrastim_cmax_rises_with_dose_and_peaks_within_hours(pk):
 @pytest.mark.parametrize("dose, column", [
     pytest.param("375", "gcsf5", marks=pytest.mark.xfail(strict=True, reason=(
         "Craig 2016 Table 6 375 µg set gives Cmax 26.3 ng/mL at 3.0 h against 15.0 ng/mL at "
-        "6 h observed after 5 µg/kg (van der Auwera 2001): +75 %; the table's PK sets were not "
-        "fitted to these volunteers (Craig 2016 fitted other s.c. data)"))),
+        "6 h observed after 5 µg/kg (van der Auwera 2001): +75 %; the per-dose PK sets were not "
+        "fitted to these volunteers (375/750 µg are the doses of Wang et al. 2001, J "
+        "Pharmacokinet Pharmacodyn 28:321, whose concentrations are not available here)"))),
     pytest.param("750", "gcsf10", marks=pytest.mark.xfail(strict=True, reason=(
         "Craig 2016 Table 6 750 µg set gives Cmax 79.5 ng/mL at 3.9 h against 36.7 ng/mL at "
-        "6 h observed after 10 µg/kg (van der Auwera 2001): +117 %; the table's PK sets were "
-        "not fitted to these volunteers (Craig 2016 fitted other s.c. data)"))),
+        "6 h observed after 10 µg/kg (van der Auwera 2001): +117 %; the per-dose PK sets were "
+        "not fitted to these volunteers (375/750 µg are the doses of Wang et al. 2001, J "
+        "Pharmacokinet Pharmacodyn 28:321, whose concentrations are not available here)"))),
 ])
 def test_filgrastim_cmax_matches_van_der_auwera_2001(pk, dose, column):
     """Model Cmax within ±30 % of the observed mean peak, reached in the observed rise

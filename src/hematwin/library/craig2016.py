@@ -14,8 +14,8 @@ bound. Free (G1) and neutrophil-bound (G2) G-CSF follow binding, unbinding, rena
 clearance and receptor-mediated internalisation; filgrastim is absorbed from the s.c.
 depot Gs at first order.
 
-The delays, as in the paper (its Section 2, differentiated form of the maturation-time
-integral, as integrated by the authors):
+The delays are the paper's (its Section 2); the maturation-time integral and the
+amplification exponent are carried in differentiated form:
 
 * τNM is a state, dτNM/dt = 1 − VN(G1(t))/VN(G1(t − τNM(t))), τNM(0) = aNM/VN(G1*) = aNM;
   the whole marrow transit is τN(t) = τNP + τNM(t);
