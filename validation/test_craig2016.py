@@ -1,16 +1,19 @@
 """Craig 2016: the paper's homeostasis is a steady state; filgrastim 300/375/750 µg s.c. PK.
 
 The homeostatic numbers are Craig 2016 Table 5 (Q* 1.1×10⁶/kg, N_R* 2.26×10⁹/kg,
-N* 0.3761×10⁹/kg, free G-CSF 0.025 ng/mL). The paper compares single s.c. filgrastim doses of
-300, 375 and 750 µg with published concentration data (its PK figures; per-dose PK in Table 6);
-those data points were not available to this port, so the Cmax / tmax of the model are printed
-and checked only for what the table implies (dose ordering), and the comparison with the
-paper's figure is a visible xfail.
+N* 0.3761×10⁹/kg, free G-CSF 0.025 ng/mL). The paper's per-dose s.c. PK sets (Table 6) are
+checked against published serum concentrations after single s.c. filgrastim doses in healthy
+volunteers: van der Auwera et al., Am J Hematol 2001;66:245 (5 and 10 µg/kg;
+``../shared/data/gcsf/auwera.csv``), i.e. 375 and 750 µg for a 75 kg adult, the weight at which
+the paper's 375/750 µg doses are 5/10 µg/kg.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
+import pandas as pd
 import pytest
 
 from hematwin.engine import Model
@@ -19,6 +22,7 @@ from hematwin.library import craig2016
 pytestmark = pytest.mark.validation
 
 HOMEOSTASIS = {"Q": 1.1, "Nr": 2.26, "N": 0.3761, "G1": 0.025}  # Craig 2016 Table 5
+AUWERA = Path(__file__).resolve().parents[2] / "shared" / "data" / "gcsf" / "auwera.csv"
 
 
 def test_homeostasis_is_a_steady_state_over_a_year():
@@ -51,9 +55,23 @@ def test_filgrastim_cmax_rises_with_dose_and_peaks_within_hours(pk):
     assert all(1.0 < pk[d][1] < 12.0 for d in pk)
 
 
-@pytest.mark.xfail(strict=False, run=False, reason=(
-    "Craig 2016 PK figures (single s.c. 300/375/750 µg filgrastim against published serum "
-    "concentrations) were not available as numbers to this port; the model gives Cmax ≈ 15, 26 "
-    "and 80 ng/mL at tmax ≈ 2.8, 3.0 and 3.8 h"))
-def test_filgrastim_pk_matches_the_papers_figure():
-    raise AssertionError("no reference numbers")
+@pytest.mark.parametrize("dose, column", [
+    pytest.param("375", "gcsf5", marks=pytest.mark.xfail(strict=True, reason=(
+        "Craig 2016 Table 6 375 µg set gives Cmax 26.3 ng/mL at 3.0 h against 15.0 ng/mL at "
+        "6 h observed after 5 µg/kg (van der Auwera 2001): +75 %; the per-dose PK sets were not "
+        "fitted to these volunteers (375/750 µg are the doses of Wang et al. 2001, J "
+        "Pharmacokinet Pharmacodyn 28:321, whose concentrations are not available here)"))),
+    pytest.param("750", "gcsf10", marks=pytest.mark.xfail(strict=True, reason=(
+        "Craig 2016 Table 6 750 µg set gives Cmax 79.5 ng/mL at 3.9 h against 36.7 ng/mL at "
+        "6 h observed after 10 µg/kg (van der Auwera 2001): +117 %; the per-dose PK sets were "
+        "not fitted to these volunteers (375/750 µg are the doses of Wang et al. 2001, J "
+        "Pharmacokinet Pharmacodyn 28:321, whose concentrations are not available here)"))),
+])
+def test_filgrastim_cmax_matches_van_der_auwera_2001(pk, dose, column):
+    """Model Cmax within ±30 % of the observed mean peak, reached in the observed rise
+    (between the samples at 1 h and 12 h around the 6 h peak)."""
+    data = pd.read_csv(AUWERA)[["hours", column]].dropna()
+    observed = float(data[column].max())
+    cmax, tmax_h = pk[dose]
+    assert 1.0 < tmax_h < 12.0
+    assert cmax == pytest.approx(observed, rel=0.30)

@@ -46,20 +46,37 @@ def test_derived_constants_match_the_papers_table():
 
 
 def test_rhs_vanishes_at_the_initial_state():
-    sym = build_symbolic(craig2016.spec(n_maturation=4))
-    spec = craig2016.spec(n_maturation=4)
+    sym = build_symbolic(craig2016.spec())
+    spec = craig2016.spec()
     subs = {p: sp.Float(spec.defaults()[p.name], 30) for p in sym.params}
     init = [e.xreplace(subs) for e in sym.initial]
     subs.update(dict(zip(sym.states, init, strict=True)))
     subs[sym.t] = 0
+    # delayed values equal the initial state at t = 0 (history = homeostasis)
+    delayed = {z: subs[sym.states[i]] for i, _, z in sym.delays}
     for name, e in zip(spec.state_names, sym.rhs, strict=True):
-        value = e.xreplace(subs)
-        # delayed states equal the current ones at t = 0 (history = initial state)
-        by_name = {str(s): v for s, v in subs.items()}
-        value = value.xreplace({f: by_name[str(f).split("_", 1)[1]]
-                                for f in value.free_symbols if str(f).startswith("delay")})
-        value = complex(sp.N(value, 30))
+        value = complex(sp.N(e.xreplace(subs).xreplace(delayed), 30))
         assert abs(value) < 1e-12, (name, value)
+
+
+def test_maturation_delay_is_state_dependent_with_declared_bounds():
+    sym = build_symbolic(craig2016.spec())
+    lags = {str(lag): dep for lag, dep in zip(sym.lags, sym.state_dependent, strict=True)}
+    assert lags == {"tauS": False, "tauNM": True, "tauNM + tauNP": True}
+    p = craig2016.spec().defaults()
+    # Craig 2016 Table 4: Vmax 7.867, aNM 3.9 days → the shortest maturation aNM/Vmax
+    low = float(sym.lag_bounds[0].xreplace({s: p[s.name] for s in sym.params}))
+    assert low == pytest.approx(3.9 / 7.867)
+
+
+def test_gcsf_shortens_the_maturation_time_and_raises_amplification(model):
+    t = np.linspace(0, 3, 13)
+    r = model.simulate(times=t, regimen=craig2016.regimen(750.0), rtol=1e-8, atol=1e-12,
+                       record=["maturation_time", "amplification"])
+    tau, amp = r.values[0, :, 0], r.values[0, :, 1]
+    assert tau[0] == pytest.approx(3.9)
+    assert 3.9 / 7.867 <= tau.min() < 1.0  # VN → Vmax at high G-CSF
+    assert amp[-1] > 1.5 * amp[0]  # less death during a shorter maturation, faster mitosis
 
 
 def test_homeostasis_holds_over_two_months(model):
@@ -83,8 +100,6 @@ def test_filgrastim_raises_gcsf_and_anc_with_dose(model):
 
 def test_dose_sets_and_arguments():
     assert craig2016.spec("300").parameter("Vd").default == 4754.7
-    assert len(craig2016.spec(n_maturation=5).states) == 5 + 7
+    assert craig2016.spec().state_names == ["Q", "Nr", "N", "G1", "G2", "tauNM", "E", "Gs"]
     with pytest.raises(ParameterError):
         craig2016.spec("500")
-    with pytest.raises(ParameterError):
-        craig2016.spec(n_maturation=0)

@@ -154,18 +154,31 @@ class NumbaModel:
         return out, status, nsteps
 
     def check_delays(self, params: np.ndarray) -> None:
-        """Every delay must be finite and > 0 for every patient."""
-        tau = np.empty(max(self.symbolic.n_delays, 1))
+        """Every constant delay must be finite and > 0 for every patient; the declared bounds
+        of state-dependent lags must satisfy 0 < min_lag ≤ max_lag (either may be absent)."""
+        sym = self.symbolic
+        tau = np.empty(max(sym.n_delays, 1))
+        bounds = np.empty(2)
         for i in range(params.shape[0]):
-            self.module.model_delays(np.ascontiguousarray(params[i], dtype=np.float64), tau)
-            bad = ~(np.isfinite(tau) & (tau > 0))
-            if bad.any():
-                k = int(np.argmax(bad))
-                state, expr, _ = self.symbolic.delays[k]
-                name = self.symbolic.spec.states[state].name
+            row = np.ascontiguousarray(params[i], dtype=np.float64)
+            self.module.model_delays(row, tau)
+            for k, variable in enumerate(sym.state_dependent):
+                if not variable and not (np.isfinite(tau[k]) and tau[k] > 0):
+                    state, expr, _ = sym.delays[k]
+                    name = sym.spec.states[state].name
+                    raise SolverError(
+                        f"delay {expr} of {name}(t - {expr}) is {tau[k]} for patient row {i}; "
+                        "delays must be finite and > 0", model=sym.spec.name, row=i)
+            if not sym.n_state_dependent:
+                continue
+            self.module.model_lag_bounds(row, bounds)
+            low, high = bounds
+            declared_low = sym.lag_bounds[0] is not None
+            if declared_low and not (np.isfinite(low) and low > 0) or not high >= low:
                 raise SolverError(
-                    f"delay {expr} of {name}(t - {expr}) is {tau[k]} for patient row {i}; "
-                    "delays must be finite and > 0", model=self.symbolic.spec.name, row=i)
+                    f"the declared bounds of the state-dependent lags are min_lag = {low}, "
+                    f"max_lag = {high} for patient row {i}; expected 0 < min_lag <= max_lag",
+                    model=sym.spec.name, row=i, field="min_lag/max_lag")
 
     def initial_states(self, params: np.ndarray) -> np.ndarray:
         out = np.empty((params.shape[0], self.symbolic.n_states))

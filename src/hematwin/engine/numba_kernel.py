@@ -18,11 +18,16 @@ A = V Λ V⁻¹ (z = V⁻¹ y_L(t_a), w = V⁻¹ (b + rate_L)), recomputed after
 only the other states are stepped and error-controlled. If A has complex or defective
 eigenvalues the patient falls back to integrating every state.
 
-Delay differential equations (constant delays, ``N_DELAYS > 0``): method of steps with the
-step size capped at the shortest delay, every accepted step stored with its stages so that a
-delayed value y(t − τ) is read from the DP5 dense output (order 4, matching the solver);
-y(t) for t < t0 is the initial state. The derivative discontinuities at t0 + kτ (k ≤ 5)
-are stepped on exactly.
+Delay differential equations (``N_DELAYS > 0``): method of steps with the step size capped
+at the shortest delay, every accepted step stored with its stages so that a delayed value
+y(t − τ) is read from the DP5 dense output (order 4, matching the solver) at any past time;
+y(t) for t < t0 is the initial state. The derivative discontinuities at t0 + kτ (k ≤ 5) of
+the constant delays are stepped on exactly. State-dependent delays (``N_VARIABLE_DELAYS``):
+the lag τ(t, y) is evaluated with every right-hand side (``model_lags``); the step is capped
+at the model's declared lower bound ``min_lag`` or, without one, at the current lag; a step
+on which a lag leaves [0, max_lag] is halved until the crossing is located (step < 1e-10·t),
+where the patient stops with LAG_OUT_OF_RANGE.
+Their derivative discontinuities (where t − τ(t) crosses t0) are left to error control.
 
 Event semantics (see ``events.py``): integration stops at each event time; events at time t
 are applied in order, then save points at t are recorded (right-continuous trajectories).
@@ -35,6 +40,7 @@ import numpy as np
 
 from hematwin.engine.events import BOLUS, RATE_CHANGE, RESET, SET_PARAM, SET_STATE
 from hematwin.engine.status import (
+    LAG_OUT_OF_RANGE,
     MAX_STEPS,
     NON_FINITE,
     SINGULAR_MATRIX,
@@ -125,7 +131,31 @@ def _store_step(hist, t, h, y, K):
 
 
 @nb.njit(cache=True, error_model="numpy")
+def _state_dependent_lags(t, y, p, hist):
+    """Evaluate every lag at (t, y) into hist's τ; hmeta[3] ← 1 if one is out of range."""
+    tau = hist[5]
+    hmeta = hist[4]
+    model_lags(t, y, p, tau)
+    for d in range(N_DELAYS):
+        if DELAY_VARIABLE[d] and not (0.0 <= tau[d] <= hmeta[2]):
+            hmeta[3] = 1.0
+
+
+@nb.njit(cache=True, error_model="numpy")
+def _shortest_lag(hist):
+    """The shortest state-dependent lag last evaluated (caps h when no min_lag is declared)."""
+    tau = hist[5]
+    m = np.inf
+    for d in range(N_DELAYS):
+        if DELAY_VARIABLE[d] and tau[d] < m:
+            m = tau[d]
+    return m
+
+
+@nb.njit(cache=True, error_model="numpy")
 def _f(t, y, p, rate, out, hist):
+    if N_VARIABLE_DELAYS > 0:
+        _state_dependent_lags(t, y, p, hist)
     if N_DELAYS > 0:
         _delayed_values(t, hist)
     model_rhs(t, y, hist[6], p, out)
@@ -305,9 +335,12 @@ def _dp5_segment(t, t_end, y, p, rate, K, ynew, yerr, ys, rtol, atol,
     """Integrate from t to t_end exactly (no event inside); record save points in (t, t_end)."""
     n = N_STATES
     T = save_t.shape[0]
+    hmeta = hist[4]
     _f(t, y, p, rate, K[0], hist)
     if not _all_finite(K[0]) or not _all_finite(y):
         return NON_FINITE, t, s, nsteps, hist
+    if N_VARIABLE_DELAYS > 0 and hmeta[3] != 0.0:
+        return LAG_OUT_OF_RANGE, t, s, nsteps, hist
     h = _initial_step(t, y, K[0], p, rate, t_end - t, rtol, atol, 4.0, ynew, K[1], idx, lin, hist)
     grow = True
     while t < t_end:
@@ -319,6 +352,11 @@ def _dp5_segment(t, t_end, y, p, rate, K, ynew, yerr, ys, rtol, atol,
             return STEP_UNDERFLOW, t, s, nsteps, hist
         if h > hmax:
             h = hmax
+        if N_VARIABLE_DELAYS > 0:
+            if not HAS_MIN_LAG:
+                _state_dependent_lags(t, y, p, hist)
+                h = min(h, _shortest_lag(hist))
+            hmeta[3] = 0.0
         last = t + h >= t_end
         if last:
             h = t_end - t
@@ -362,6 +400,14 @@ def _dp5_segment(t, t_end, y, p, rate, K, ynew, yerr, ys, rtol, atol,
             continue
         if err > 1.0:
             h *= _step_factor(err, 0.2, False)
+            grow = False
+            continue
+        if N_VARIABLE_DELAYS > 0 and hmeta[3] != 0.0:
+            # a lag left its range inside the step: close in on the crossing (the patient
+            # stops at the last point where every lag was in range)
+            if h <= 1e-10 * max(1.0, abs(t)):
+                return LAG_OUT_OF_RANGE, t, s, nsteps, hist
+            h *= 0.5
             grow = False
             continue
         t_new = t_end if last else t + h
@@ -613,16 +659,22 @@ def solve_one(p_in, ev_time, ev_kind, ev_target, ev_value, e0, e1, t0, save_t, r
     tau = np.empty(nd)
     model_delays(p, tau)
     y_before = y.copy()
-    hmeta = np.array([0.0, t0])
+    bounds = np.empty(2)
+    model_lag_bounds(p, bounds)
+    hmeta = np.array([0.0, t0, bounds[1], 0.0])  # steps stored, t0, max lag, lag-range flag
     hist = (np.empty(0), np.empty(0), np.empty((0, n)), np.empty((0, 7, n)), hmeta, tau,
             np.zeros(nd), y_before)
     hmax = np.inf
-    n_break = 5 * N_DELAYS
+    n_break = 5 * (N_DELAYS - N_VARIABLE_DELAYS)
     breaks = np.empty(max(n_break, 1))
+    nb_ = 0
     for d in range(N_DELAYS):
-        hmax = min(hmax, tau[d])
+        hmax = min(hmax, tau[d])  # a state-dependent lag contributes its declared min_lag
+        if DELAY_VARIABLE[d]:
+            continue
         for k in range(5):
-            breaks[5 * d + k] = t0 + (k + 1) * tau[d]
+            breaks[nb_] = t0 + (k + 1) * tau[d]
+            nb_ += 1
     breaks = np.sort(breaks[:n_break])
     b = 0
     T = save_t.shape[0]

@@ -76,8 +76,9 @@ class Model:
             raise SolverError(f"unknown backend {name!r}; choose one of {list(BACKENDS)}")
         if self.symbolic.n_delays and name != "numba":
             raise BackendUnavailableError(
-                f"model {self.name!r} has delay equations, which only the 'numba' backend "
-                f"integrates (asked for {name!r})"
+                f"model {self.name!r} has delay equations"
+                + (" (state-dependent)" if self.symbolic.n_state_dependent else "")
+                + f", which only the 'numba' backend integrates (asked for {name!r})"
             )
         return getattr(self, name)
 

@@ -83,11 +83,21 @@ def _index_array(values: tuple[int, ...]) -> str:
     return f"np.array({list(values)!r}, dtype=np.int64)"
 
 
+def _constant_lag(model: SymbolicModel, k: int) -> sp.Expr:
+    """The k-th lag if it is constant; for a state-dependent one its declared lower bound
+    (``min_lag``, infinite when undeclared): what caps the step size and places breakpoints."""
+    if not model.state_dependent[k]:
+        return model.lags[k]
+    return model.lag_bounds[0] if model.lag_bounds[0] is not None else sp.oo
+
+
 def model_function_source(
     model: SymbolicModel, decorator: str = "", block: LinearBlock | None = None
 ) -> str:
     """Source of ``model_rhs``, ``model_jac``, ``model_dfdt``, ``model_init``,
-    ``model_outputs`` and ``model_linear`` (A and b of the linear block, if any).
+    ``model_outputs``, ``model_linear`` (A and b of the linear block, if any) and of the
+    delays: ``model_delays`` (constant lags), ``model_lags`` (every lag at (t, y), for
+    state-dependent delays) and ``model_lag_bounds`` (declared min and max lag).
 
     ``decorator`` is put before every function (e.g. ``@nb.njit(cache=True)``).
     """
@@ -111,6 +121,9 @@ def model_function_source(
         f"N_LIN = {m}",
         f"N_DELAYS = {model.n_delays}",
         f"DELAY_STATE = {_index_array(tuple(i for i, _, _ in model.delays))}",
+        f"N_VARIABLE_DELAYS = {model.n_state_dependent}",
+        f"DELAY_VARIABLE = {_index_array(tuple(int(v) for v in model.state_dependent))}",
+        f"HAS_MIN_LAG = {model.lag_bounds[0] is not None}",
         f"LIN_IDX = {_index_array(linear)}",
         f"ODE_IDX = {_index_array(ode)}",
         "",
@@ -119,11 +132,24 @@ def model_function_source(
         "",
         f"{deco}def model_delays(p, out):",
         *(
-            _body(model, [(f"out[{k}]", tau) for k, (_, tau, _) in enumerate(model.delays)],
+            _body(model, [(f"out[{k}]", _constant_lag(model, k)) for k in range(model.n_delays)],
                   uses_states=False)
             if model.n_delays
             else ["    return"]
         ),
+        "",
+        f"{deco}def model_lags(t, y, p, out):",
+        *(
+            _body(model, [(f"out[{k}]", lag) for k, lag in enumerate(model.lags)])
+            if model.n_state_dependent
+            else ["    return"]
+        ),
+        "",
+        f"{deco}def model_lag_bounds(p, out):",
+        *_body(model, [("out[0]", model.lag_bounds[0] if model.lag_bounds[0] is not None
+                        else sp.Integer(0)),
+                       ("out[1]", model.lag_bounds[1] if model.lag_bounds[1] is not None
+                        else sp.oo)], uses_states=False),
         "",
         f"{deco}def model_rhs(t, y, z, p, out):",
         *_body(model, [(f"out[{i}]", e) for i, e in enumerate(model.rhs)]),

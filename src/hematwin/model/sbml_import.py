@@ -304,7 +304,7 @@ class _MathConverter:
             return sp.false
         if kind == libsbml.AST_FUNCTION_DELAY:
             # delay(X, tau) → X(t - tau), hematwin's delayed state (build_symbolic checks that
-            # X is a state and tau a positive constant expression of parameters)
+            # X is a state and tau a positive expression of parameters, or of states)
             x, tau = args()
             if not isinstance(x, sp.Symbol) or self.t in tau.free_symbols:
                 raise self.error("the delay csymbol is supported for a variable delayed by a "

@@ -110,6 +110,11 @@ class ModelSpec:
     method: default solver, ``"dp5"`` (explicit) or ``"ros23"`` (stiff, Rosenbrock).
     description, citation: what the model is and where it was published.
     file: the file the spec was read from, if any (for error messages).
+    min_lag, max_lag: for state-dependent delays ``X(t - lag)`` (lag an expression of
+        states), a lower bound of every such lag and the longest history any of them may
+        reach back, as numbers or expressions of parameters. The lower bound caps the step
+        size (without it the step is capped at the current lag); a lag outside
+        [0, max_lag] at run time flags the patient.
     """
 
     name: str
@@ -123,6 +128,8 @@ class ModelSpec:
     description: str = ""
     citation: str = ""
     file: str | None = None
+    min_lag: str | float | None = None
+    max_lag: str | float | None = None
     meta: dict = field(default_factory=dict, compare=False, hash=False)
 
     def __post_init__(self) -> None:

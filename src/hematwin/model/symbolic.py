@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 import keyword
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import sympy as sp
@@ -61,12 +61,17 @@ def _reserved_ok(name: str) -> bool:
 
 @dataclass
 class DelayRegistry:
-    """Delayed state values ``X(t - tau)`` met while parsing (constant delays only)."""
+    """Delayed state values ``X(t - lag)`` met while parsing.
+
+    ``lag`` is a constant expression of parameters, or (a state-dependent delay) an
+    expression of states, definitions and parameters; ``names`` are the symbols a lag may use.
+    """
 
     states: dict[str, int]
     params: set[sp.Symbol]
     t: sp.Symbol
     entries: list[tuple[int, sp.Expr, sp.Symbol]]
+    names: dict[str, sp.Symbol] = field(default_factory=dict)
 
     def symbol(self, state: str, tau: sp.Expr) -> sp.Symbol:
         idx = self.states[state]
@@ -107,7 +112,8 @@ def parse_expression(
 
     ``context`` is the full line shown in error messages (e.g. ``d/dt(Circ) = ...``).
     With ``delays``, a state called with one argument, ``X(t - tau)``, is its delayed
-    value (``tau`` an expression of parameters, > 0 at run time).
+    value: ``tau`` an expression of parameters (a constant delay, > 0 at run time) or of
+    states, definitions and parameters (a state-dependent delay, in [0, max_lag] at run time).
     """
     where = {"model": spec.name, "file": spec.file, "line": line, "equation": context}
     if isinstance(text, int | float):
@@ -131,15 +137,21 @@ def parse_expression(
                     f"a delayed state is written {state}(t - tau), got {ast.unparse(call)!r}",
                     **where,
                 )
+            arg_text = ast.unparse(call.args[0])
+            if "__delayed_" in arg_text:
+                raise EquationSyntaxError(
+                    f"{ast.unparse(call)!r}: a delayed value inside the lag of another is not "
+                    "supported", **where)
             arg = parse_expression(
-                ast.unparse(call.args[0]), {TIME: delays.t, **{str(q): q for q in delays.params}},
+                arg_text, {TIME: delays.t, **{str(q): q for q in delays.params}, **delays.names},
                 spec=spec, line=line, context=context,
             )
             tau = sp.expand(delays.t - arg)
-            if not tau.free_symbols <= delays.params or tau.is_number and not tau > 0:
+            if delays.t in tau.free_symbols or tau.is_number and not tau > 0:
                 raise EquationSyntaxError(
-                    f"{ast.unparse(call)!r}: the delay must be t minus a positive constant "
-                    "expression of parameters",
+                    f"{ast.unparse(call)!r}: the delay must be t minus a positive expression "
+                    "of parameters (constant) or of states, definitions and parameters "
+                    "(state-dependent), not of t itself",
                     **where,
                 )
             delayed[key] = delays.symbol(state, tau)
@@ -218,10 +230,26 @@ class SymbolicModel:
     initial_raw: tuple[sp.Expr, ...]
     outputs_raw: tuple[sp.Expr, ...]
     delays: tuple[tuple[int, sp.Expr, sp.Symbol], ...] = ()
+    lag_bounds: tuple[sp.Expr | None, sp.Expr | None] = (None, None)
 
     @property
     def n_delays(self) -> int:
         return len(self.delays)
+
+    @cached_property
+    def lags(self) -> tuple[sp.Expr, ...]:
+        """The lag of every delayed value, definitions substituted (states and parameters)."""
+        return self._substitute(tuple(tau for _, tau, _ in self.delays))
+
+    @cached_property
+    def state_dependent(self) -> tuple[bool, ...]:
+        """Whether each lag depends on the states (else it is a constant of parameters)."""
+        states = set(self.states)
+        return tuple(bool(lag.free_symbols & states) for lag in self.lags)
+
+    @property
+    def n_state_dependent(self) -> int:
+        return sum(self.state_dependent)
 
     @property
     def delay_symbols(self) -> tuple[sp.Symbol, ...]:
@@ -325,7 +353,7 @@ def build_symbolic(spec: ModelSpec) -> SymbolicModel:
     known = {TIME: t, **{s.name: s for s in states}, **{p.name: p for p in params}, **defs}
     delays = DelayRegistry(
         states={s.name: i for i, s in enumerate(spec.states)}, params=set(params), t=t,
-        entries=[],
+        entries=[], names={**{s.name: s for s in states}, **defs},
     )
 
     # equations: one per state, no strangers, no repeats
@@ -389,6 +417,12 @@ def build_symbolic(spec: ModelSpec) -> SymbolicModel:
                          f"{o.expression}")
         for o in spec.outputs
     ]
+    param_names = {p.name: p for p in params}
+    lag_bounds = tuple(
+        None if bound is None else parse_expression(
+            bound, param_names, spec=spec, line=None, context=f"{name} = {bound}")
+        for name, bound in (("min_lag", spec.min_lag), ("max_lag", spec.max_lag))
+    )
     model = SymbolicModel(
         spec=spec,
         t=t,
@@ -399,7 +433,17 @@ def build_symbolic(spec: ModelSpec) -> SymbolicModel:
         initial_raw=tuple(initial),
         outputs_raw=tuple(outputs),
         delays=tuple(delays.entries),
+        lag_bounds=lag_bounds,
     )
+    # a lag may use states and definitions, but neither the time nor another delayed value
+    banned = {t, *model.delay_symbols}
+    for (state, _, _), lag in zip(model.delays, model.lags, strict=True):
+        bad = lag.free_symbols & banned
+        if bad:
+            raise ModelError(
+                f"the lag {lag} of {spec.states[state].name}(t - lag) depends on "
+                f"{sorted(map(str, bad))} through a definition; a lag may use states, "
+                "parameters and definitions of those only", **where)
     # a definition used by an initial value must not depend on states or time
     state_set = set(states) | {t}
     for s, expr in zip(spec.states, model.initial, strict=True):

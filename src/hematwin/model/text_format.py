@@ -7,6 +7,9 @@ Layout::
     citation: Friberg LE et al., J Clin Oncol 2002;20:4713
     time_unit: day
     method: dp5                       # or ros23 (stiff)
+    # min_lag: 0.5, max_lag: 2*tau    # optional, state-dependent delays X(t - lag(y)) only:
+                                      # bounds of every such lag (numbers or parameter
+                                      # expressions)
     parameters:
       Circ0: {value: 5.05, unit: 1e9/L, lower: 0, description: baseline ANC,
               citation: "Friberg 2002, Table 3"}
@@ -104,7 +107,7 @@ def parse_model_yaml(text: str, *, file: str | None = None) -> ModelSpec:
     top = _key_lines(root)
     _plain(root, file)  # duplicate-key check over the whole document
     allowed = {"name", "description", "citation", "time_unit", "method", "parameters",
-               "states", "equations", "outputs"}
+               "states", "equations", "outputs", "min_lag", "max_lag"}
     for key, (line, _) in top.items():
         if key not in allowed:
             raise ModelError(f"unknown section {key!r}; expected one of {sorted(allowed)}",
@@ -193,6 +196,8 @@ def parse_model_yaml(text: str, *, file: str | None = None) -> ModelSpec:
         definitions=tuple(definitions),
         outputs=tuple(outputs),
         file=file,
+        min_lag=_plain(top["min_lag"][1], file) if "min_lag" in top else None,
+        max_lag=_plain(top["max_lag"][1], file) if "max_lag" in top else None,
     )
 
 

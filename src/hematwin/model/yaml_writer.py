@@ -34,6 +34,9 @@ def to_yaml(spec: ModelSpec) -> str:
             head[key] = getattr(spec, key)
     head["time_unit"] = spec.time_unit
     head["method"] = spec.method
+    for key in ("min_lag", "max_lag"):  # bounds of state-dependent delays, when declared
+        if getattr(spec, key) is not None:
+            head[key] = getattr(spec, key)
     parameters: dict[str, dict] = {}
     for p in spec.parameters:
         fields: dict[str, object] = {"value": p.default, "unit": p.unit}
