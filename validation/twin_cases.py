@@ -18,10 +18,20 @@ import numpy as np
 import pandas as pd
 
 from hematwin.clinic.engraftment import neutrophil_engraftment, platelet_engraftment
+from hematwin.clinic.response_aml import (
+    AMLAssessment,
+    AMLCategory,
+    AMLResponse,
+    classify_aml_response,
+)
 from hematwin.engine import Model
+from hematwin.therapy.chemotherapy import high_dose_cytarabine, seven_plus_three
+from hematwin.therapy.conditioning import bu_cy
 from hematwin.therapy.regimen import Covariate, Dose, Regimen, Replace
-from hematwin.therapy.transplant import CALIBRATED
+from hematwin.therapy.transplant import CALIBRATED, DONORS, stem_cell_transplant
 from hematwin.twin import twin_spec
+from hematwin.twin.hazards import ACCUMULATING_STATES
+from hematwin.twin.myeloid import LINES
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -123,8 +133,8 @@ def healthy_steady_state(model: Model) -> dict[str, float]:
     p = np.array([[q.default for q in model.spec.parameters]])
     y0 = numba.initial_states(p)[0]
     dy = numba.rhs(0.0, y0, p[0])
-    # cumulative hazards (H_*) integrate a positive rate by design; every other state rests
-    rest = np.array([not n.startswith("H_") for n in model.spec.state_names])
+    # cumulative hazards and incidences integrate a positive rate by design; the rest rests
+    rest = np.array([n not in ACCUMULATING_STATES for n in model.spec.state_names])
     out["max_rel_rhs"] = float(np.max(np.abs(dy[rest]) / np.maximum(np.abs(y0[rest]), 1e-12)))
     return out
 
@@ -271,24 +281,217 @@ A_L_COHORT = np.linspace(0.80, 0.95, 16)
 """Virtual AML cohort: LSC self-renewal spread over the calibrated range (Stiehl 2015)."""
 
 
+def _cr_at_count_recovery(t: np.ndarray, anc: np.ndarray, plt: np.ndarray,
+                          blasts: np.ndarray, by_day: float) -> AMLResponse | None:
+    """The ELN response of one patient at count recovery after induction (the first day
+    after the ANC nadir with ANC ≥ 1.0 and platelets ≥ 100, by ``by_day``; CR is assessed at
+    count recovery: Döhner et al., Blood 2022;140:1345), judged by ``hematwin.clinic``; None
+    when counts have not recovered by then. Blood blasts are not read (the twin's
+    circulating-blast state never reaches exactly 0)."""
+    k = int(np.argmin(anc[t <= 30]))
+    up = np.flatnonzero((anc >= 1.0) & (plt >= 100) & (t > t[k]) & (t <= by_day))
+    if up.size == 0:
+        return None
+    i = up[0]
+    a = AMLAssessment(day=float(t[i]), marrow_blasts_pct=float(max(blasts[i], 0.0)),
+                      anc=float(anc[i]), platelets=float(plt[i]))
+    return classify_aml_response(a)
+
+
+@lru_cache(maxsize=1)
 def induction_7_3(model: Model) -> dict[str, float]:
-    """"7+3": cytarabine 100 mg/m²/day continuous infusion days 1-7 and daunorubicin
-    60 mg/m² days 1-3. CR (ELN: marrow blasts < 5 %, ANC ≥ 1.0, platelets ≥ 100) read at
-    day 35; count recovery = first day ANC ≥ 1.0 after the nadir."""
-    reg = Regimen([Dose(0.0, 700.0, "ARAC_c", duration=7.0),
-                   Dose(0.0, 60.0, "DNR_c", duration=1 / 24, ii=1.0, addl=2)])
+    """"7+3" (``hematwin.therapy.chemotherapy.seven_plus_three``): cytarabine 100 mg/m²/day
+    continuous infusion days 1-7 and daunorubicin 60 mg/m² days 1-3. CR (ELN 2022: marrow
+    blasts < 5 %, ANC ≥ 1.0, platelets ≥ 100) read at count recovery, by day 60; neutrophil
+    recovery = first day ANC ≥ 1.0 after the nadir (cohort median)."""
     t = np.arange(0.0, 61.0)
-    n = A_L_COHORT.size
-    res = model.simulate(regimen=reg, times=t, n=n, params={**AML_DIAGNOSIS, "a_L": A_L_COHORT},
+    res = model.simulate(regimen=seven_plus_three(0.0), times=t, n=A_L_COHORT.size,
+                         params={**AML_DIAGNOSIS, "a_L": A_L_COHORT},
                          record=["anc", "platelets", "marrow_blasts_pct"])
-    cr = (res["marrow_blasts_pct"][:, 35] < 5) & (res["anc"][:, 35] >= 1.0) & \
-         (res["platelets"][:, 35] >= 100)
-    rec = []
-    for a in res["anc"]:
+    anc, plt, blasts = res["anc"], res["platelets"], res["marrow_blasts_pct"]
+    cr, rec = [], []
+    for i, a in enumerate(anc):
+        r = _cr_at_count_recovery(t, a, plt[i], blasts[i], 60.0)
+        cr.append(r is not None and r.category is AMLCategory.CR)
         k = int(np.argmin(a[:30]))
         up = np.flatnonzero((a >= 1.0) & (t > t[k]))
         rec.append(t[up[0]] if up.size else np.nan)
-    return {"cr_rate": float(cr.mean()), "recovery_day": float(np.nanmedian(rec))}
+    return {"cr_rate": float(np.mean(cr)), "recovery_day": float(np.nanmedian(rec)),
+            "anc_nadir": float(np.median(anc.min(axis=1)))}
+
+
+TRANSPLANT_DAY = 150.0
+"""Model day of the allogeneic transplant in CR1, as ``examples/scenarios/aml_allo_sibling``:
+7+3 on day 0, two courses of high-dose cytarabine from day 42, 35 days apart."""
+RELAPSE_COHORT = 100
+RELAPSE_YEARS = (1, 2, 5)
+
+
+@lru_cache(maxsize=1)
+def allo_cr1_relapse(model: Model) -> dict[str, float]:
+    """AML in first CR → myeloablative allogeneic transplant from an HLA-identical sibling.
+
+    A seeded virtual cohort (100 patients, LSC self-renewal a_L uniform over the range of
+    the 7+3 cohort, 0.80-0.95) gets 7+3, high-dose cytarabine 3 g/m² × 2 courses (days 42
+    and 77; Mayer et al., NEJM 1994;331:896), BuCy2 and a G-CSF-mobilised blood graft with
+    ciclosporin + methotrexate (``hematwin.therapy``) on day 150. Patients count when they
+    are in CR at count recovery after 7+3 (by day 42) and still in CR (marrow blasts < 5 %)
+    when conditioning starts. Relapse: the first weekly marrow after day +30 that
+    ``hematwin.clinic`` judges a hematologic relapse (marrow blasts ≥ 5 % after CR, ELN
+    2022). Returns the relapse share within 1, 2 and 5 years of the transplant."""
+    rng = np.random.default_rng(20250105)
+    a_l = rng.uniform(A_L_COHORT[0], A_L_COHORT[-1], RELAPSE_COHORT)
+    day0 = TRANSPLANT_DAY
+    reg = (seven_plus_three(0.0) + high_dose_cytarabine(42.0, 3.0, cycles=2, every_days=35.0)
+           + bu_cy(day0) + stem_cell_transplant(day0, "peripheral_blood", "matched_sibling"))
+    end = day0 + 365.0 * max(RELAPSE_YEARS)
+    t = np.r_[np.arange(0.0, day0), np.arange(day0, end + 1.0, 7.0)]
+    res = model.simulate(regimen=reg, times=t, n=RELAPSE_COHORT,
+                         params={**AML_DIAGNOSIS, "a_L": a_l},
+                         record=["anc", "platelets", "marrow_blasts_pct"])
+    anc, plt, blasts = res["anc"], res["platelets"], res["marrow_blasts_pct"]
+    before = (t > 45.0) & (t < day0 - 7.0)  # from count recovery to the start of BuCy
+    after = t >= day0 + 30.0
+    relapse_day = []
+    for i in range(RELAPSE_COHORT):
+        cr = _cr_at_count_recovery(t, anc[i], plt[i], blasts[i], 42.0)
+        if cr is None or cr.category is not AMLCategory.CR or blasts[i, before].max() >= 5:
+            continue
+        day = np.inf
+        for j in np.flatnonzero(after & (blasts[i] >= 5.0)):
+            a = AMLAssessment(day=float(t[j]), marrow_blasts_pct=float(blasts[i, j]),
+                              anc=float(anc[i, j]), platelets=float(plt[i, j]))
+            if classify_aml_response(a, prior=cr).category is AMLCategory.HEMATOLOGIC_RELAPSE:
+                day = float(t[j] - day0)
+                break
+        relapse_day.append(day)
+    rd = np.array(relapse_day)
+    out = {f"relapse_{y}y": float(np.mean(rd <= 365.0 * y)) for y in RELAPSE_YEARS}
+    return out | {"n_cr1": float(rd.size), "median_relapse_day": float(np.median(rd))}
+
+
+def hb_after_transplant(model: Model) -> dict[str, float]:
+    """Hb after BuCy and a matched-sibling blood stem-cell graft, no transfusions: nadir,
+    largest rise above the pre-conditioning baseline (overshoot), the largest fall after
+    having come back within 0.5 g/dL of baseline (a second trough), and the first day
+    Hb ≥ 13 g/dL after the nadir."""
+    t = np.arange(-10.0, 366.0)
+    hb = model.simulate(regimen=allo_regimen(PBSC), times=t, t0=-10.0,
+                        record=["hb"])["hb"][0]
+    k = int(np.argmin(hb))
+    back = np.flatnonzero((t > t[k]) & (np.abs(hb - hb[0]) < 0.5))
+    later = hb[back[0]:] if back.size else hb[k:]
+    up = np.flatnonzero((t > t[k]) & (hb >= 13))
+    return {"nadir": float(hb[k]), "nadir_day": float(t[k]),
+            "overshoot": float(hb.max() - hb[0]),
+            "second_trough": float(np.max(np.maximum.accumulate(later) - later)),
+            "day_13": float(t[up[0]]) if up.size else float("nan")}
+
+
+CML_STOP_DAY = 5 * 365.0
+"""Imatinib 400 mg/day from diagnosis (day 0) for 5 years, then stopped."""
+
+
+@lru_cache(maxsize=1)
+def cml_imatinib_course(model: Model) -> dict[str, float]:
+    """Chronic-phase CML (``hematwin.therapy.disease.cml_chronic_phase``: leukemic stem cells
+    0.25 × normal HSC, Michor et al., Nature 2005;435:1267), untreated for 60 days, then
+    imatinib 400 mg/day (``hematwin.therapy.tki.imatinib``) for 5 years and stopped.
+    BCR::ABL1 slopes are natural-log declines per day between the named days, as Michor's
+    slopes; ``rebound_pct`` is BCR::ABL1 6 months after stopping."""
+    from hematwin.therapy.disease import cml_chronic_phase
+    from hematwin.therapy.tki import imatinib
+
+    days = {"dx": 0.0, "m6": 182.5, "m12": 365.0, "m18": 547.5, "m24": 730.0,
+            "stop": CML_STOP_DAY, "stop6": CML_STOP_DAY + 182.5}
+    t = np.array([-60.0, *days.values()])
+    res = model.simulate(regimen=imatinib(0.0, 400.0, int(CML_STOP_DAY)), times=t, t0=-60.0,
+                         params=cml_chronic_phase().params(),
+                         record=["bcr_abl_pct", "wbc", "marrow_blasts_pct", "lsc"])
+    b = dict(zip(days, res["bcr_abl_pct"][0, 1:], strict=True))
+
+    def slope(a: str, z: str) -> float:
+        return float(np.log(b[a] / b[z]) / (days[z] - days[a]))
+    return {"wbc_dx": float(res["wbc"][0, 1]), "blasts_dx": float(res["marrow_blasts_pct"][0, 1]),
+            "bcr_dx": float(b["dx"]), "lsc_growth": float(res["lsc"][0, -2] / res["lsc"][0, 0]),
+            "slope_0_6": slope("dx", "m6"), "slope_6_18": slope("m6", "m18"),
+            "slope_12_24": slope("m12", "m24"), "bcr_stop": float(b["stop"]),
+            "rebound_pct": float(b["stop6"])}
+
+
+# --- hazards and outcomes ------------------------------------------------------------------
+
+def profound_neutropenia_infection(model: Model) -> dict[str, float]:
+    """Infection within 3 and 6 weeks of profound neutropenia, the ANC held at 0.05 ×10⁹/L
+    (Bodey's < 100/µL) from a healthy start (:func:`held_anc_infection`)."""
+    return {"week3": held_anc_infection(model, 0.05, 21.0),
+            "week6": held_anc_infection(model, 0.05, 42.0)}
+
+
+EPISODE_DAYS = 36.0
+"""Mean length of van der Meer's episodes of granulocytes < 500/µL (1,435 days / 40)."""
+
+
+def held_anc_infection(model: Model, anc: float, days: float = EPISODE_DAYS) -> float:
+    """Probability of infection over ``days`` with the ANC held at ``anc`` (10⁹/L) and all
+    else at the healthy baseline: the twin's own right-hand side for the neutropenia-duration
+    and infection-hazard states (``NEUT_DAYS``, ``H_INF``), integrated with the count
+    clamped (Euler steps of 0.01 day)."""
+    names = list(model.spec.state_names)
+    p = np.array([q.default for q in model.spec.parameters])
+    y = model.numba.initial_states(p[None, :])[0].copy()
+    for s in names:
+        if s.startswith("N_") and s[2:] in LINES:
+            y[names.index(s)] = 0.0
+    y[names.index("N_h")] = anc
+    free = [names.index("NEUT_DAYS"), names.index("H_INF")]
+    h0 = y[free[1]]
+    dt = 0.01
+    for _ in range(int(round(days / dt))):
+        y[free] += dt * model.numba.rhs(0.0, y, p)[free]
+    return float(1 - np.exp(-(y[free[1]] - h0)))
+
+
+def healthy_hazards(model: Model) -> dict[str, float]:
+    """A healthy adult over one year: infection probability by day 90, modelled death."""
+    res = model.simulate(times=[0.0, 90.0, 365.0], record=["p_infection", "nrm"])
+    return {"infection_90": float(res["p_infection"][0, 1]), "nrm_365": float(res["nrm"][0, 2])}
+
+
+def asct_outcomes(model: Model) -> dict[str, float]:
+    """Melphalan 200 mg/m² and an autologous blood graft (5 ×10⁶ CD34+/kg): infection by
+    day 30 and non-relapse mortality by day 100."""
+    reg = Regimen(melphalan_200() + graft_doses(AUTO_PBSC))
+    res = model.simulate(regimen=reg, times=[-10.0, 30.0, 100.0], t0=-10.0,
+                         record=["p_infection", "nrm"])
+    return {"infection_30": float(res["p_infection"][0, 1]), "nrm_100": float(res["nrm"][0, 2])}
+
+
+CORD_HLA_DISPARITY = DONORS["mismatched_unrelated"]
+"""4-6/6 HLA-matched cord units (Barker 2005) on the twin's scale (transplant.DONORS)."""
+
+
+@lru_cache(maxsize=1)
+def allo_outcomes(model: Model) -> dict[str, dict[str, float]]:
+    """After BuCy with ciclosporin + methotrexate: acute GVHD (``p_gvhd``, cumulative hazard
+    ``H_GVHD``) by day 100, non-relapse mortality and its infection and GVHD parts by day
+    100 and 365, and bleeding by day 100, for matched-sibling blood and marrow grafts and a
+    double cord graft."""
+    grafts = {PBSC.source: allo_regimen(PBSC), MARROW.source: allo_regimen(MARROW),
+              DOUBLE_CORD.source: allo_regimen(DOUBLE_CORD)
+              + Regimen([Covariate(0.0, "hla_disparity", CORD_HLA_DISPARITY)])}
+    out = {}
+    for source, reg in grafts.items():
+        res = model.simulate(regimen=reg, times=[-10.0, 100.0, 365.0], t0=-10.0,
+                             record=["p_gvhd", "H_GVHD", "nrm", "death_infection", "death_gvhd",
+                                     "p_bleeding"])
+        out[source] = {"gvhd_100": float(res["p_gvhd"][0, 1]),
+                       "bleeding_100": float(res["p_bleeding"][0, 1]),
+                       "H_gvhd_100": float(res["H_GVHD"][0, 1]),
+                       "nrm_100": float(res["nrm"][0, 1]), "nrm_365": float(res["nrm"][0, 2]),
+                       "nrm_infection_365": float(res["death_infection"][0, 2]),
+                       "nrm_gvhd_365": float(res["death_gvhd"][0, 2])}
+    return out
 
 
 # --- the calibration table ----------------------------------------------------------------
@@ -336,16 +539,21 @@ TARGETS = (
     Target("filgrastim_5", "ANC after 5 µg/kg s.c.: RMSE of log ANC ≤ 0.25 (6-72 h)",
            "van der Auwera et al., Am J Hematol 2001;66:245 (shared/data/gcsf)",
            lambda m: filgrastim_rmse_log(m)[5], lambda v: v <= 0.25, _f("{:.2f}"),
-           xfail="peak ANC 9-10 vs observed 23 ×10⁹/L at 12 h: the twin's marrow reserve "
-                 "(3 transit compartments of the 88.7 h chain) is ~6× ANC0, the human "
-                 "storage pool ~10-15× (Dancey 1976). A separate G-CSF-released storage pool "
-                 "(15× ANC0) fits this curve (RMSE 0.16) but adds ~6 days of transit and "
-                 "moves the docetaxel nadir to day 11-15 (target 7.55 ± 1): not adopted"),
+           xfail="0.82: peak ANC 8.8 vs observed 23 ×10⁹/L at 12 h. With the blood half-life "
+                 "unchanged by G-CSF (Price et al., Blood 1996;88:335) the curve needs ~66 "
+                 "×10⁹/L (16× ANC0) of extra neutrophils released in 72 h: nearly the whole "
+                 "post-mitotic pool of a 6.4-day transit (Price 1996; reserve 2.7 + maturation "
+                 "3.9 days in Craig et al. 2016). The twin's post-mitotic chain holds ~6.6× "
+                 "ANC0 (66 h), and redistributing it into a G-CSF-released reserve cannot hold "
+                 "more than production × transit: with 88.7 h post-mitotic (3 maturation + 2 "
+                 "reserve compartments, release ×20) the reserve empties within 24 h (RMSE "
+                 "0.72-1.0); with 6.4 days it holds enough but the docetaxel nadir moves to day "
+                 "10.8-11.6 (target 7.55 ± 1). Not adopted"),
     Target("filgrastim_10", "ANC after 10 µg/kg s.c.: RMSE of log ANC ≤ 0.25 (6-72 h)",
            "van der Auwera et al. 2001", lambda m: filgrastim_rmse_log(m)[10],
            lambda v: v <= 0.25, _f("{:.2f}"),
-           xfail="as for 5 µg/kg: peak ANC ~10 vs 24 ×10⁹/L (with the storage pool 0.38: "
-                 "the twin's G-CSF effect saturates at both doses)"),
+           xfail="1.01: as for 5 µg/kg, peak ANC 8.9 vs 24 ×10⁹/L (the twin's G-CSF "
+                 "effect saturates at both doses)"),
     Target("docetaxel_nadir_day", "docetaxel 180 mg: nadir day 7.55 ± 1",
            "Friberg et al., J Clin Oncol 2002;20:4713 (hematwin.library.friberg2002)",
            lambda m: docetaxel_cycle(m)["nadir_day"], lambda v: abs(v - 7.55) <= 1,
@@ -374,28 +582,48 @@ TARGETS = (
     Target("asct_rmse", "ASCT platelets vs mean curve days 0-30: RMSE ≤ 30 ×10⁹/L",
            "shared/data/asct (53 patients)", lambda m: asct_platelets(m)["rmse"],
            lambda v: v <= 30, _f("{:.0f}"),
-           xfail="the modelled platelets fall too slowly after melphalan (nadir ~20 on day 17 "
-                 "vs 16 on day 9): the exponential platelet removal (mean life 9.5 d) and the "
-                 "5-day megakaryocyte chain keep counts up; needs age-structured platelets"),
+           xfail="48: the fall after melphalan matches (189/131/80/41/17 vs 197/121/72/36/18 "
+                 "on days 0-8: age-structured platelets, endomitotic megakaryocytes killed) "
+                 "but recovery is late (nadir 2 on day 12 vs 16 on day 9, a mean held up by "
+                 "transfusions the scenario does not give; > 50 on day 22). TPO raising the "
+                 "megakaryocytes made per progenitor ((TPO/TPO0)^2) fits this curve (RMSE 29, "
+                 "> 50 on day 18) but moves allogeneic platelet engraftment to day 14/18 vs "
+                 "Champlin's 18/25: the allogeneic runs lack methotrexate's delay of "
+                 "engraftment. Not adopted"),
     Target("asct_day50", "ASCT platelets > 50 ×10⁹/L by day 15 (± 2)", "shared/data/asct",
            lambda m: asct_platelets(m)["day_50"], lambda v: v <= 17, _f("{:.0f}"),
-           xfail="recovery to 50 on day 22: see the RMSE row"),
+           xfail="recovery to 50 on day 22: see the RMSE row (17-18 with TPO-driven "
+                 "megakaryocyte output, which breaks the allogeneic platelet engraftment days)"),
     Target("aml_7_3_cr", "7+3: CR rate 57-83 %",
            "Fernandez et al., NEJM 2009;361:1249 (57.3 %/70.6 %); Blood 2011;118:3832 "
            "(daunorubicin 45/90: 72.0 %/82.5 %)", lambda m: induction_7_3(m)["cr_rate"],
            lambda v: 0.57 <= v <= 0.83, _f("{:.0%}")),
-    Target("aml_7_3_recovery", "7+3: ANC ≥ 1.0 ×10⁹/L recovered 3-4 weeks after day 1 "
-           "(day 21-35, cohort median)",
-           "issue #5 brief (~3-4 weeks); CR assessed at count recovery, typically 4-6 weeks "
-           "after starting induction (Döhner et al., Blood 2022;140:1345): primary source for "
-           "the day range still to be checked", lambda m: induction_7_3(m)["recovery_day"],
-           lambda v: 21 <= v <= 35, _f("day {:.0f}"),
-           xfail="ANC recovers on day 13: normal granulopoiesis is not made aplastic by 7+3 "
-                 "(ANC nadir ~0.3-0.4, not < 0.1 ×10⁹/L); the normal-cell weights of "
-                 "cytarabine/daunorubicin (hsc, mpp, prolif) need a separate calibration"),
+    Target("aml_7_3_recovery", "7+3: neutrophils (ANC ≥ 1.0 ×10⁹/L) recovered on day "
+           "21-35 (cohort median)",
+           "Lancet et al., Blood 2014;123:3239 (7+3 arm: median 32 days to ANC ≥ 1,000/µL, "
+           "28 days to platelets > 100,000/µL); CR assessed at count recovery, typically 4-6 "
+           "weeks after starting induction (Döhner et al., Blood 2022;140:1345)",
+           lambda m: induction_7_3(m)["recovery_day"], lambda v: 21 <= v <= 35,
+           _f("day {:.0f}")),
     Target("aml_untreated", "untreated AML: median survival 1-3 months (30-90 days)",
            "Yanada et al., Int J Hematol 2015, 35-40 (median 1.5 months without induction)",
            untreated_aml_median_death_day, lambda v: 30 <= v <= 90, _f("{:.0f} days")),
+    Target("aml_allo_relapse", "relapse after myeloablative HLA-identical sibling "
+           "transplant in first CR: 20-28 % by 5 years",
+           "Gale et al., Leukemia 1996;10:1687 (IBMTR, 901 sibling transplants for AML in "
+           "CR1, age 16-50: 5-year relapse 24 %, 95 % CI 20-28 %)",
+           lambda m: allo_cr1_relapse(m)["relapse_5y"], lambda v: 0.20 <= v <= 0.28,
+           _f("{:.0%}"),
+           xfail="every patient relapses: 51 % by 1 year, 100 % by 2 years (76 of 100 in CR1 "
+                 "at transplant). No patient is cured because the leukemic line is "
+                 "deterministic and its kill linear in drug concentration: 7+3, high-dose "
+                 "cytarabine and BuCy take the LSC to 1e-64 to 1e-88 ×10⁶/kg (one cell in "
+                 "70 kg is 1.4e-8), and the line regrows from these sub-cellular amounts once "
+                 "graft-versus-leukemia fades with the alloreactive T cells (peak 0.004 "
+                 "×10⁹/L, host antigen and TA decay). Raising k_gvl only delays relapse "
+                 "(k_gvl 8: 2 % at 1 year, 52 % at 2, 100 % at 3). Needs LSC extinction "
+                 "below one cell (leukemia.py) and a saturable leukemic kill, then a joint "
+                 "recalibration of the 7+3 CR rate and GVL"),
     Target("nk_recovery", "NK ≥ 0.1 ×10⁹/L within ~1 month (14-45 days)",
            "Storek et al., Semin Immunopathol 2008;30:425 (NK recover within weeks)",
            lambda m: immune_reconstitution(m)["nk_day"], lambda v: 14 <= v <= 45,
@@ -404,4 +632,118 @@ TARGETS = (
            "Storek 2008 (CD4 counts low for months; naive CD4 for years)",
            lambda m: immune_reconstitution(m)["cd4_day"], lambda v: 90 <= v <= 365,
            _f("day {:.0f}")),
+    Target("cml_chronic_phase", "CML at diagnosis: leukocytosis (WBC > 11 ×10⁹/L), marrow "
+           "blasts < 10 %, BCR::ABL1 > 50 %, leukemic stem cells < 2× over 5 years",
+           "chronic phase: WHO (Arber et al., Blood 2016;127:2391); LSC not killed by "
+           "imatinib and slowly growing (Michor et al., Nature 2005;435:1267)",
+           cml_imatinib_course,
+           lambda v: v["wbc_dx"] > 11 and v["blasts_dx"] < 10 and v["bcr_dx"] > 50
+           and v["lsc_growth"] < 2,
+           lambda v: (f"WBC {v['wbc_dx']:.0f}, blasts {v['blasts_dx']:.1f} %, BCR::ABL1 "
+                      f"{v['bcr_dx']:.0f} %, LSC ×{v['lsc_growth']:.2f}")),
+    Target("cml_slope_first", "imatinib 400 mg: BCR::ABL1 first slope 0.03-0.07/day "
+           "(months 0-6)", "Michor et al., Nature 2005;435:1267 (first slope 0.05/day)",
+           lambda m: cml_imatinib_course(m)["slope_0_6"], lambda v: 0.03 <= v <= 0.07,
+           _f("{:.4f}/day"),
+           xfail="0.026/day: the leukemic share of neutrophils is saturated (94 % at "
+                 "diagnosis) for the first ~2 months, so the ratio falls slowly although the "
+                 "leukemic neutrophils fall at ~0.04/day (months 0-3); months 1-6 give "
+                 "0.030/day"),
+    Target("cml_slope_second", "BCR::ABL1 second slope 0.005-0.012/day (months 12-24)",
+           "Michor et al. 2005 (second slope 0.008/day)",
+           lambda m: cml_imatinib_course(m)["slope_12_24"], lambda v: 0.005 <= v <= 0.012,
+           _f("{:.4f}/day"),
+           xfail="0.0045/day: from month ~20 the ratio nears its floor (~0.03 %, MR3.5), the "
+                 "leukemic output left at imatinib's maximal fold-reductions (Michor's 100 × "
+                 "750 at 93-96 % kinase inhibition) against a 15:1 leukemic:normal output "
+                 "at diagnosis; months 6-18 (the second phase before the floor) give "
+                 "0.0077/day"),
+    Target("cml_rebound", "BCR::ABL1 back above 0.1 % (loss of MMR) within 6 months of "
+           "stopping imatinib after 5 years",
+           "Michor et al. 2005 (LSC not depleted: rebound on stopping); Mahon et al., Lancet "
+           "Oncol 2010;11:1029 (STIM: most molecular relapses within 6 months)",
+           lambda m: cml_imatinib_course(m)["rebound_pct"], lambda v: v > 0.1,
+           _f("{:.1f} %")),
+    # --- hazards and outcomes (issue #5: infection, GVHD, NRM, survival) ---
+    Target("infection_profound_3wk", "ANC held < 0.1 ×10⁹/L: infection in ~60 % (45-75 %) "
+           "within 3 weeks",
+           "Bodey et al., Ann Intern Med 1966;64:328 (risk rising with duration of "
+           "granulocytopenia < 100/µL; ~60 % at 3 weeks as commonly cited from its duration "
+           "figure, to be checked against the paper)",
+           lambda m: profound_neutropenia_infection(m)["week3"], lambda v: 0.45 <= v <= 0.75,
+           _f("{:.0%}")),
+    Target("infection_profound_6wk", "ANC held < 0.1 ×10⁹/L: infection in ≥ 90 % within "
+           "6 weeks", "Bodey 1966 (nearly all patients infected by 6 weeks)",
+           lambda m: profound_neutropenia_infection(m)["week6"], lambda v: v >= 0.9,
+           _f("{:.0%}")),
+    Target("infection_depth", "36-day episode: infection ≥ 52.5 % with ANC held at 0.05 and "
+           "< ⅓ of that at 0.3 ×10⁹/L",
+           "van der Meer et al., Infection 1979;7:171 (40 episodes < 500/µL, mean 36 days: "
+           "52.5 % infected, risk closely linked to < 100/µL, few infections at 100-500/µL)",
+           lambda m: (held_anc_infection(m, 0.05), held_anc_infection(m, 0.3)),
+           lambda v: v[0] >= 0.525 and v[1] < v[0] / 3,
+           lambda v: f"{v[0]:.0%} at 0.05, {v[1]:.0%} at 0.3"),
+    Target("infection_baseline", "normal counts: infection ≤ 5 % in 90 days",
+           "Bodey 1966 (infection rare with granulocytes > 1,500/µL); assumption",
+           lambda m: healthy_hazards(m)["infection_90"], lambda v: v <= 0.05, _f("{:.1%}")),
+    Target("healthy_mortality", "healthy 40-year-old: modelled death ≤ 0.3 % in a year",
+           "all-cause mortality at 40 ~0.2 %/year (national life tables); the twin models "
+           "no other causes", lambda m: healthy_hazards(m)["nrm_365"], lambda v: v <= 0.003,
+           _f("{:.2%}")),
+    Target("asct_nrm", "melphalan 200 + autologous graft: non-relapse mortality ≤ 3.1 % by "
+           "day 100", "Palumbo et al., Blood 2010;115:1873 (MEL200: treatment-related "
+           "mortality 3.1 %); < 3 % (Kumar et al., Blood 2003;102:3469, review)",
+           lambda m: asct_outcomes(m)["nrm_100"], lambda v: 0 < v <= 0.031, _f("{:.1%}")),
+    Target("bleeding_allo", "matched-sibling blood graft: WHO grade ≥ 2 bleeding in "
+           "35-65 %", "Heddle et al., Blood 2009;113:1564 (49-52 % with prophylactic "
+           "platelet transfusion; ± 13 ≈ 95 % CI of ~60 patients per arm)",
+           lambda m: allo_outcomes(m)[PBSC.source]["bleeding_100"],
+           lambda v: 0.35 <= v <= 0.65, _f("{:.0%}")),
+    Target("gvhd_pbsc", "matched-sibling blood graft, CsA/MTX: grade II-IV aGVHD by day 100 "
+           "64 % ± 11", "Bensinger et al., NEJM 2001;344:175 (64 %; ± 11 ≈ 95 % CI of ~85 "
+           "patients)", lambda m: allo_outcomes(m)[PBSC.source]["gvhd_100"],
+           lambda v: abs(v - 0.64) <= 0.11, _f("{:.0%}")),
+    Target("gvhd_marrow", "matched-sibling marrow, CsA/MTX: grade II-IV aGVHD by day 100 "
+           "57 % ± 11", "Bensinger 2001 (57 %)",
+           lambda m: allo_outcomes(m)[MARROW.source]["gvhd_100"],
+           lambda v: abs(v - 0.57) <= 0.11, _f("{:.0%}")),
+    Target("gvhd_pbsc_vs_marrow", "aGVHD hazard ratio blood vs marrow 0.81-1.81",
+           "Bensinger 2001 (HR 1.21, 95 % CI 0.81-1.81); Champlin et al., Blood "
+           "2000;95:3702 (no significant difference)",
+           lambda m: allo_outcomes(m)[PBSC.source]["H_gvhd_100"]
+           / allo_outcomes(m)[MARROW.source]["H_gvhd_100"],
+           lambda v: 0.81 <= v <= 1.81, _f("{:.2f}")),
+    Target("gvhd_double_cord", "double cord blood (4-6/6 HLA), CsA: grade II-IV aGVHD "
+           "42-88 %", "Barker et al., Blood 2005;105:1343 (65 %, 95 % CI 42-88 %)",
+           lambda m: allo_outcomes(m)[DOUBLE_CORD.source]["gvhd_100"],
+           lambda v: 0.42 <= v <= 0.88, _f("{:.0%}")),
+    Target("nrm_matched_sibling", "matched-sibling allograft after MAC: non-relapse "
+           "mortality 9.5-15 % at 1 year (blood and marrow)",
+           "Penack et al., Blood Adv 2020;4:6283 (EBMT, matched siblings: 14.8 % 2000-2009, "
+           "12.2 % 2010-2016, 9.5 % in matched pairs 2013-2016)",
+           lambda m: (allo_outcomes(m)[PBSC.source]["nrm_365"],
+                      allo_outcomes(m)[MARROW.source]["nrm_365"]),
+           lambda v: all(0.095 <= x <= 0.15 for x in v),
+           lambda v: f"blood {v[0]:.1%}, marrow {v[1]:.1%}"),
+    Target("nrm_double_cord", "double cord: non-relapse mortality above the matched "
+           "sibling's", "Brunstein et al., Blood 2010;116:4693 (NRM dUCB 34 % vs matched "
+           "related 24 %)",
+           lambda m: (allo_outcomes(m)[DOUBLE_CORD.source]["nrm_365"],
+                      allo_outcomes(m)[PBSC.source]["nrm_365"]),
+           lambda v: v[0] > v[1], lambda v: f"{v[0]:.1%} vs {v[1]:.1%}"),
+    Target("hb_no_oscillation", "Hb after BuCy + blood stem cells: overshoot above baseline "
+           "< 0.5 g/dL and no second trough > 0.5 g/dL (no damped EPO-loop oscillation)",
+           "issue 5 (monotone red-cell recovery; EPO log-linear in Hb: Symeonidis et al., "
+           "J Biomed Sci Eng 2016)", hb_after_transplant,
+           lambda v: v["overshoot"] < 0.5 and v["second_trough"] < 0.5,
+           lambda v: (f"nadir {v['nadir']:.1f} g/dL on day {v['nadir_day']:.0f}, overshoot "
+                      f"{v['overshoot']:.2f}, second trough {v['second_trough']:.2f}")),
+    Target("hb_recovery", "Hb ≥ 13 g/dL reached after day 126 (most patients without EPO)",
+           "Jaspers et al., Blood 2014;124:33 (control arm: 8.1 % reached Hb ≥ 13 g/dL "
+           "before day 126)", lambda m: hb_after_transplant(m)["day_13"],
+           lambda v: not v <= 126, _f("day {:.0f}"),
+           xfail="Hb is back to 13 g/dL on day ~50: the twin's Hb falls only to ~11.5 g/dL "
+                 "after aplasia (120-day red cells, no blood loss from sampling or "
+                 "bleeding, no hemolysis, no inflammation blunting the EPO response), so "
+                 "the post-transplant anemia is too mild and too short"),
 )

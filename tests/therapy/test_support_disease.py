@@ -103,6 +103,7 @@ def test_aml_at_diagnosis_solves_blast_percentage():
 def test_cml_chronic_phase():
     b = cml_chronic_phase()
     assert b.leuk_block == 0.0 and b.lsc == pytest.approx(0.25 * 1.1)
+    assert b.blasts == 0.0  # chronic phase: the leukemic progeny mature, no blocked blasts
     assert set(b.params()) == {"LS_0", "LB_0", "leuk_block"}
     assert b.params()["LS_0"] == b.lsc
 

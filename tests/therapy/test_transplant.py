@@ -8,6 +8,7 @@ from hematwin.errors import RegimenError
 from hematwin.therapy.regimen import Covariate, Dose
 from hematwin.therapy.transplant import (
     CALIBRATED,
+    IPSC_SELF_RENEWAL,
     SOURCES,
     GraftConversion,
     dli,
@@ -104,6 +105,8 @@ def test_dli_gene_therapy_ipsc():
     assert covariates(gt, "graft_allogeneic") == [(0.0, 0.0)]
     ip = ipsc_graft(5e6, potency=0.2)
     assert bolus(ip, "M_g") == pytest.approx(1.0 * h) and bolus(ip, "TA") == 0
+    assert covariates(ip, "graft_self_renewal") == [(0.0, IPSC_SELF_RENEWAL)]
+    assert covariates(ip, "graft_allogeneic") == [(0.0, 0.0)]
     for reg in (d, gt, ip):
         reg.to_events(SPEC)
 
@@ -129,6 +132,7 @@ def test_prophylaxis_none_and_taper_steps():
     (lambda: dli(100, 0), "cd3_per_kg"),
     (lambda: gene_therapy_graft(5e6, 1.2), "corrected_fraction"),
     (lambda: ipsc_graft(5e6, potency=0), "potency"),
+    (lambda: ipsc_graft(5e6, self_renewal=1.5), "self_renewal"),
     (lambda: GraftConversion(cd4_share=2), "cd4_share"),
 ])
 def test_bad_inputs_name_the_argument(call, field):

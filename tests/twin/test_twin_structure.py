@@ -9,9 +9,10 @@ import pytest
 
 from hematwin.engine import Model
 from hematwin.twin import twin_spec
+from hematwin.twin.hazards import ACCUMULATING_STATES
 
 # Cumulative hazards grow at their baseline rate by design; everything else must balance.
-HAZARDS = {"H_INF", "H_BLEED", "H_GVHD", "H_DEATH"}
+HAZARDS = set(ACCUMULATING_STATES)
 
 
 def test_every_parameter_has_unit_range_and_source():

@@ -37,6 +37,10 @@ class LinearBlock:
 def _affine_in(expr: sp.Expr, block: list[sp.Symbol], params: set[sp.Symbol]):
     """Coefficients (row of A, b) if ``expr`` is affine in ``block`` with parameter-only
     coefficients, else None."""
+    # quick rejection before expanding (expanding a large nonlinear right-hand side, such as
+    # a Hill function of a sum of many states, can take minutes)
+    if any(not sp.diff(expr, s).free_symbols <= params for s in block):
+        return None
     expr = sp.expand(expr)
     row = []
     rest = expr

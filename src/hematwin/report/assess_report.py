@@ -152,8 +152,20 @@ img.plot{max-width:100%;height:auto;border:1px solid #eee}
 nav ul{columns:8 5em;font-size:.85em;padding-left:1em}
 .scroll{overflow-x:auto}details summary{cursor:pointer;color:#1f4e9c;font-size:.9em}
 td.optimal{background:#d9f0d3}td.warning{background:#fde9c4}td.failure{background:#f7c6c2}
+td.t,td.wrap{text-align:left}td.wrap{white-space:normal;min-width:24em}
 """
 _VERDICT_CLASS = re.compile(r"<td>(optimal|warning|failure)</td>")
+_PLAIN_CELL = re.compile(r"<td>([^<]*)</td>")
+
+
+def _cell_class(match: re.Match[str]) -> str:
+    """Numbers stay right-aligned; words are left-aligned, long text wraps."""
+    text = match.group(1)
+    try:
+        float(text.replace("×", "").strip() or "0")
+        return match.group(0)
+    except ValueError:
+        return f'<td class="{"wrap" if len(text) > 40 else "t"}">{text}</td>'
 
 
 def _fmt(x: Any) -> str:
@@ -163,6 +175,7 @@ def _fmt(x: Any) -> str:
 def _table_html(frame: pd.DataFrame) -> str:
     text = frame.to_html(index=False, na_rep="", float_format=_fmt, border=0, escape=True)
     text = _VERDICT_CLASS.sub(r'<td class="\1">\1</td>', text)
+    text = _PLAIN_CELL.sub(_cell_class, text)
     return f'<div class="scroll">{text}</div>'
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from hematwin.scenario.units import convert, pretty
 from hematwin.therapy import chemotherapy, conditioning, growth_factors, support, tki, transplant
 
-__all__ = ["Arg", "Treatment", "TREATMENTS", "CATEGORY"]
+__all__ = ["Arg", "Treatment", "TREATMENTS", "CATEGORY", "DISPLAY_NAMES"]
 
 
 @dataclass(frozen=True)
@@ -198,3 +198,15 @@ TREATMENTS: dict[str, Treatment] = {
 }
 
 CATEGORY = {name: t.category for name, t in TREATMENTS.items()}
+
+DISPLAY_NAMES = {
+    "seven_plus_three": "7+3", "high_dose_cytarabine": "HiDAC", "docetaxel": "docetaxel",
+    "bu_cy": "BuCy", "cy_tbi": "Cy/TBI", "flu_bu2": "Flu/Bu2", "flu_tbi2": "Flu/TBI",
+    "melphalan200": "high-dose melphalan", "busulfan_myeloablative": "busulfan",
+    "stem_cell_transplant": "HSCT", "dli": "DLI", "gene_therapy_graft": "gene-corrected graft",
+    "ipsc_graft": "iPSC-derived graft", "filgrastim": "filgrastim",
+    "pegfilgrastim": "pegfilgrastim", "mobilisation": "G-CSF mobilisation",
+    "imatinib": "imatinib", "platelet_transfusion": "platelet transfusion",
+    "red_cell_transfusion": "red cell transfusion",
+}
+"""The name a clinician reads on a timeline (report labels); every catalogue type has one."""

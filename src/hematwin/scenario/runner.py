@@ -39,7 +39,7 @@ from hematwin.clinic.response_aml import (
     aml_response_course,
 )
 from hematwin.errors import ScenarioError
-from hematwin.scenario.catalogue import TREATMENTS
+from hematwin.scenario.catalogue import DISPLAY_NAMES, TREATMENTS
 from hematwin.scenario.schema import DEFAULT_OUTPUTS, Scenario
 from hematwin.therapy import Regimen
 
@@ -420,7 +420,7 @@ def _cml(scenario: Scenario, times: np.ndarray, values: dict[str, np.ndarray]
     end = bcr[:, -1]
     out["bcr_abl_pct_end"] = end
     out["molecular_response_end"] = [
-        None if not np.isfinite(x) else str(response_cml.molecular_response(float(x)))
+        None if not np.isfinite(x) else response_cml.molecular_response(float(x)).label
         for x in end]
     return out
 
@@ -546,6 +546,16 @@ def summarize_endpoints(endpoints: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def treatment_label(item: Any) -> str:
+    """A short clinical label of a treatment item: "HSCT (peripheral blood, matched sibling)"."""
+    name = DISPLAY_NAMES[item.type]
+    args = item.arguments
+    details = [str(args[k]).replace("_", " ") for k in ("source", "donor") if k in args]
+    if item.type == "dli" and "cd3_per_kg" in args:
+        details.append(f"{args['cd3_per_kg']:.0e} CD3/kg".replace("e+0", "e"))
+    return f"{name} ({', '.join(details)})" if details else name
+
+
 def treatment_spans(scenario: Scenario) -> pd.DataFrame:
     """One row per treatment item: its type, category, first and last dose day."""
     rows = []
@@ -554,7 +564,7 @@ def treatment_spans(scenario: Scenario) -> pd.DataFrame:
         times = [it.time for it in reg.items]
         doses = reg.dose_times()
         last = max(doses) if doses else max(times)
-        rows.append({"type": item.type, "label": item.label or item.type.replace("_", " "),
+        rows.append({"type": item.type, "label": item.label or treatment_label(item),
                      "category": TREATMENTS[item.type].category, "day": item.day,
                      "first_day": min(times + doses), "last_day": last})
     return pd.DataFrame(rows, columns=["type", "label", "category", "day", "first_day",

@@ -1,7 +1,7 @@
 """Leukemic burden at diagnosis, in the twin's disease states and parameters.
 
 The twin's leukemic line (:mod:`hematwin.twin.leukemia`) starts from the parameters
-``LS_0`` (leukemic stem cells, 10⁶/kg) and ``LB_0`` (marrow blasts, 10⁹/kg), with
+``LS_0`` (leukemic stem cells, 10⁶/kg) and ``LB_0`` (AML marrow blasts, 10⁹/kg), with
 ``leuk_block`` = 1 for AML (blasts do not mature) and 0 for chronic-phase CML. The helpers
 here turn clinical descriptions into those values: as parameter values for the start of a
 simulation (:meth:`LeukemicBurden.params`) or as state replacements at a later time
@@ -112,14 +112,15 @@ def cml_chronic_phase(*, lsc_to_hsc: float = CML_LSC_TO_HSC,
                       params: Mapping[str, float] | None = None) -> LeukemicBurden:
     """Chronic-phase CML at diagnosis: leukemic stem cells ``lsc_to_hsc`` times the normal
     HSC (``q_niche·S0``; :data:`CML_LSC_TO_HSC`, Michor et al. 2005), ``leuk_block`` = 0 (the
-    leukemic line matures into neutrophils), and leukemic progenitors ``LB`` at their own
-    balance without imatinib, ``LB_max·(1 − (d_LB + k_out_LB)/r_LB)`` (the twin's logistic
-    blast equation at steady state)."""
+    leukemic line matures: Michor's progenitor and differentiated compartments, which the
+    twin starts at their balance with ``LS_0``), and no blasts (``LB`` = 0: chronic phase has
+    < 10 % marrow blasts, WHO: Arber et al., Blood 2016;127:2391; < 15 % by ELN: Hochhaus et
+    al., Leukemia 2020;34:966; the twin has no blocked CML blasts, so no blast crisis).
+    ``params`` overrides the twin's defaults of ``S0`` and ``q_niche``."""
     where = "cml_chronic_phase"
     ratio = positive(lsc_to_hsc, "lsc_to_hsc", where)
-    v = _twin_values(params, ("S0", "q_niche", "LB_max", "d_LB", "k_out_LB", "r_LB"))
-    lb = max(0.0, v["LB_max"] * (1 - (v["d_LB"] + v["k_out_LB"]) / v["r_LB"]))
-    return LeukemicBurden(lsc=ratio * v["q_niche"] * v["S0"], blasts=lb, leuk_block=0.0)
+    v = _twin_values(params, ("S0", "q_niche"))
+    return LeukemicBurden(lsc=ratio * v["q_niche"] * v["S0"], blasts=0.0, leuk_block=0.0)
 
 
 def remission_burden(log_reduction: float, burden: LeukemicBurden) -> LeukemicBurden:

@@ -341,24 +341,45 @@ def gene_therapy_graft(cd34_per_kg: float, corrected_fraction: float, day: float
 
 
 IPSC_POTENCY = 0.1
-"""Engraftment potency of iPSC-derived HSPC relative to a standard graft: an assumption
-(no clinical data). In immunodeficient mice, iPSC-derived HSPC engraft far less than cord
-blood HSPC (Sugimura et al., Nature 2017;545:432)."""
+"""Share of an iPSC-derived CD34+ product that engrafts like a standard graft's CD34+ cells
+(scales what seeds the niche, on top of the homing fraction). An assumption: there are no
+human data. The best-characterised human iPSC-derived HSPC (Sugimura et al., Nature
+2017;545:432: haemogenic endothelium respecified by seven transcription factors) gave
+multilineage engraftment in immunodeficient mice, but at low levels and in fewer recipients
+than cord-blood CD34+ cells; 0.1 stands for "an order of magnitude less"."""
+
+IPSC_SELF_RENEWAL = 0.9
+"""Self-renewal of iPSC-derived HSC relative to adult HSC (the twin's ``graft_self_renewal``,
+multiplying the maximal self-renewal probability ``a_h``). An assumption: the poor long-term
+and secondary-recipient engraftment of iPSC-derived HSPC in mice (Sugimura et al. 2017)
+points below 1, and no measurement gives the number. At 0.9 the graft clone fills the niche
+only to (2·0.9·a_h − 1)/(2·a_h − 1) = 65 % of a normal HSC pool (a_h = 0.7), and loses out
+to any residual host HSC (they have the full a_h), so incomplete conditioning leads to
+mixed and then host chimerism."""
 
 
 def ipsc_graft(cd34_per_kg: float, day: float = 0.0, *, potency: float = IPSC_POTENCY,
-               homing_fraction: float | None = None,
+               self_renewal: float = IPSC_SELF_RENEWAL, homing_fraction: float | None = None,
                conversion: GraftConversion = CALIBRATED) -> Regimen:
     """An iPSC-derived HSC graft of ``cd34_per_kg`` CD34+ cells/kg, made from the patient's
-    own cells: autologous HLA, so no alloreactive T cells, no GVHD and no
-    graft-versus-leukemia (``graft_allogeneic`` = 0); its engraftment ``potency`` relative to
-    a standard graft scales what seeds the niche (:data:`IPSC_POTENCY`)."""
+    own cells.
+
+    Its biology differs from an adult graft's in two of the twin's parameters, both
+    assumptions (no clinical data; see :data:`IPSC_POTENCY`, :data:`IPSC_SELF_RENEWAL`):
+    ``potency``, the share of the product that engrafts like standard CD34+ cells (scales
+    ``S_g`` and ``M_g``; ``homing_fraction`` as for any graft), and ``self_renewal``, the
+    self-renewal of its HSC relative to adult HSC (the covariate ``graft_self_renewal`` of
+    the graft clone, set from ``day`` on). Autologous HLA: no alloreactive T cells, no GVHD,
+    no graft-versus-leukemia and no rejection (``graft_allogeneic`` = 0, which switches off
+    ``gvl``, ``gvhd_drive`` and ``rej`` in :mod:`hematwin.twin.lymphoid`)."""
     where = "ipsc_graft"
     t = number(day, "day", where)
     cd34 = positive(cd34_per_kg, "cd34_per_kg", where)
     pot = fraction(potency, "potency", where, open_low=True)
+    renewal = fraction(self_renewal, "self_renewal", where, open_low=True)
     conv = _override(conversion, where, homing_fraction=homing_fraction)
-    items: list = [Covariate(t, "graft_allogeneic", 0.0), Covariate(t, "hla_disparity", 0.0)]
+    items: list = [Covariate(t, "graft_allogeneic", 0.0), Covariate(t, "hla_disparity", 0.0),
+                   Covariate(t, "graft_self_renewal", renewal)]
     items += _doses(t, graft_states(cd34, 0.0, allogeneic=False, potency=pot,
                                     conversion=conv))
     return Regimen(items)

@@ -25,10 +25,10 @@ TARGETS = ("hsc", "mpp", "prolif", "lsc", "blast", "lymph")
 AGENTS: dict[str, tuple] = {
     "ARAC": ("cytarabine", "mg/m2", (40.0, 40.0, 0.0, 1.0),
              "Hamada et al., Clin Pharmacokinet 2002;41:705 (CL ~40 L/h/m2, t1/2 1-3 h)",
-             dict(hsc=0.02, mpp=0.3, prolif=1.0, lsc=1.5, blast=1.5, lymph=0.3)),
+             dict(hsc=0.02, mpp=1.0, prolif=1.0, lsc=1.5, blast=1.5, lymph=0.3)),
     "DNR": ("daunorubicin", "mg/m2", (40.0, 20.0, 60.0, 700.0),
             "Robert, Clin Pharmacokinet 1993;24:275 (Vss large, terminal t1/2 ~20 h)",
-            dict(hsc=0.05, mpp=0.5, prolif=1.0, lsc=2.0, blast=1.5, lymph=0.3)),
+            dict(hsc=0.05, mpp=1.0, prolif=1.0, lsc=2.0, blast=1.5, lymph=0.3)),
     "BU": ("busulfan i.v.", "mg/kg", (0.15, 0.64, 0.0, 1.0),
            "Busulfex label (CL 2.5 mL/min/kg, V 0.64 L/kg)",
            dict(hsc=1.0, mpp=1.0, prolif=0.5, lsc=1.0, blast=1.0, lymph=0.1)),
@@ -51,11 +51,32 @@ AGENTS: dict[str, tuple] = {
 }
 POTENCY = {"ARAC": 10.0, "DNR": 20.0, "BU": 6.0, "CY": 0.6, "MEL": 30.0, "FLU": 6.0,
            "ATG": 30.0, "DTX": 18.0}
-CALIBRATED = {"pot_ARAC", "pot_DNR", "w_ARAC_lsc", "w_DNR_lsc"}
-"""Set so that "7+3" brings 69 % of the virtual AML cohort (a_L 0.80-0.95) into CR at day 35,
-inside the 57-83 % of Fernandez et al., N Engl J Med 2009;361:1249 and Blood
-2011;118:3832 (validation/twin_targets.md)."""
 CR_SOURCE = "calibrated: 7+3 CR rate 57-83 % (Fernandez et al., NEJM 2009;361:1249)"
+RECOVERY_SOURCE = ("calibrated: 7+3 neutrophil recovery (ANC >= 1.0) day 21-35; median 32 days"
+                   " in the 7+3 arm of Lancet et al., Blood 2014;123:3239")
+CALIBRATED = {"pot_ARAC": CR_SOURCE, "pot_DNR": CR_SOURCE, "w_ARAC_lsc": CR_SOURCE,
+              "w_DNR_lsc": CR_SOURCE, "w_ARAC_mpp": RECOVERY_SOURCE,
+              "w_DNR_mpp": RECOVERY_SOURCE}
+"""Calibrated drug parameters and their targets (validation/twin_targets.md). The leukemic
+potencies are set so that "7+3" brings 69 % of the virtual AML cohort (a_L 0.80-0.95) into
+CR, inside the 57-83 % of Fernandez et al., N Engl J Med 2009;361:1249 and Blood
+2011;118:3832. The progenitor (``mpp``) weights of cytarabine and daunorubicin are set equal
+to their weight on proliferating precursors (1.0: both agents kill cycling cells, and
+committed progenitors cycle), which takes normal granulopoiesis to aplasia (ANC nadir
+< 0.1 ×10⁹/L) and puts the cohort's neutrophil recovery on day 26-28, where 0.3 and 0.5
+left the marrow making neutrophils through induction (recovery on day 13-15)."""
+LEUKEMIC_KMAX = {"lsc": 3.0, "blast": 3.0}
+KMAX_SOURCE = ("calibrated: 7+3 CR rate (Fernandez 2009) and relapse after sibling HSCT in "
+               "CR1, 24 % at 5 years (Gale et al., Leukemia 1996;10:1687)")
+"""Saturable kill of the leukemic line: kill = kmax·k/(kmax + k), k the sum of the linear
+terms (potency × weight × concentration) — linear at low concentration, bounded by kmax. The
+agents that dominate leukemic kill are cell-cycle-phase specific (cytarabine kills cells in S
+phase), so their kill plateaus with dose once the cycling cells are hit (Bruce, Meeker &
+Valeriote, J Natl Cancer Inst 1966;37:233, phase-specific agents; the Emax form of Holford &
+Sheiner, Clin Pharmacokinet 1981;6:429), and intracellular ara-CTP formation saturates at
+plasma cytarabine of a few µM, well below high-dose levels (Plunkett et al., Semin Oncol
+1985;12(2 Suppl 3):20). With a linear kill, 3 g/m² cytarabine gave ~60 logs of LSC kill per
+dose and every patient's leukemia fell to 1e-60 ×10⁶/kg."""
 RADIATION = dict(hsc=1.0, mpp=1.0, prolif=1.0, lsc=1.0, blast=1.0, lymph=1.5)
 
 
@@ -67,8 +88,8 @@ def drug_component() -> Parts:
         p.param(f"CL_{name}", cl, f"{vol_unit}/h", cl / 5, cl * 5, f"{what} clearance", source)
         p.param(f"V_{name}", v1, vol_unit, v1 / 5, v1 * 5, f"{what} central volume", source)
         p.param(f"pot_{name}", POTENCY[name], "L/mg/day", 0, POTENCY[name] * 20,
-                f"{what} kill potency", CR_SOURCE if f"pot_{name}" in CALIBRATED
-                else "calibrated (see validation/twin_targets.md)")
+                f"{what} kill potency", CALIBRATED.get(f"pot_{name}",
+                                                    "calibrated (see validation/twin_targets.md)"))
         p.state(f"{name}_c", 0.0, basis.replace("mg", "mg"), f"{what}, central amount")
         two = q > 0
         if two:
@@ -86,8 +107,7 @@ def drug_component() -> Parts:
         for target, weight in weights.items():
             p.param(f"w_{name}_{target}", weight, "1", 0, 10,
                     f"{what}: relative kill of {target}",
-                    CR_SOURCE if f"w_{name}_{target}" in CALIBRATED
-                    else "assumption (agent selectivity)")
+                    CALIBRATED.get(f"w_{name}_{target}", "assumption (agent selectivity)"))
             kills[target].append(f"w_{name}_{target}*pot_{name}*C_{name}")
     # radiation (TBI): a dose compartment, integral = dose in Gy
     p.param("k_RAD", 24.0, "1/day", 1, 100, "dose-delivery rate of a radiation fraction",
@@ -99,18 +119,25 @@ def drug_component() -> Parts:
                 "hematopoietic D0 ~1 Gy (Fliedner et al., Stem Cells 2002); lymphocytes more")
         kills[target].append(f"alpha_{target}*k_RAD*RAD")
     for target in TARGETS:
-        p.define(f"kill_{target}", "(" + " + ".join(kills[target]) + ")", "1/day",
-                 f"cytotoxic kill rate of {target}")
+        linear = "(" + " + ".join(kills[target]) + ")"
+        if target in LEUKEMIC_KMAX:
+            p.param(f"kmax_{target}", LEUKEMIC_KMAX[target], "1/day", 0.1, 100,
+                    f"maximal cytotoxic kill rate of {target}", KMAX_SOURCE)
+            p.define(f"kill_lin_{target}", linear, "1/day",
+                     f"unsaturated cytotoxic kill rate of {target}")
+            linear = f"kmax_{target}*kill_lin_{target}/(kmax_{target} + kill_lin_{target})"
+        p.define(f"kill_{target}", linear, "1/day", f"cytotoxic kill rate of {target}")
     # imatinib: oral one-compartment PK, inhibition of leukemic differentiated production
     p.param("ka_IM", 0.61, "1/h", 0.1, 3, "imatinib absorption rate",
             "Peng et al., J Clin Oncol 2004;22:935")
     p.param("CL_IM", 14.0, "L/h", 3, 50, "imatinib clearance", "Peng et al. 2004")
     p.param("V_IM", 252.0, "L", 50, 1000, "imatinib volume", "Peng et al. 2004")
-    p.param("Emax_IM", 0.99, "1", 0, 1,
-            "maximal inhibition of leukemic differentiated production",
-            "Michor et al. 2005 (~100-fold reduction)")
-    p.param("EC50_IM", 0.3, "mg/L", 0.01, 3, "imatinib concentration for half inhibition",
-            "calibrated: trough ~1 mg/L at 400 mg/day (Picard et al., Blood 2007)")
+    p.param("Emax_IM", 1.0, "1", 0, 1, "maximal inhibition of the BCR::ABL1 kinase",
+            "full inhibition (the fold-reductions of Michor 2005 act on it: leukemia.py)")
+    p.param("EC50_IM", 0.05, "mg/L", 0.005, 1, "imatinib concentration for half inhibition",
+            "1 uM (0.49 mg/L) inhibits BCR::ABL1 > 90 % in CML cell lines (Snead et al., "
+            "Blood 2009;114:3459); at 400 mg/day (trough ~1 mg/L: Picard et al., Blood "
+            "2007;109:3496) inhibition is then 0.93-0.96")
     p.state("IM_gut", 0.0, "mg", "imatinib, gut")
     p.state("IM_c", 0.0, "mg", "imatinib, central")
     p.ode("IM_gut", "-24*ka_IM*IM_gut")

@@ -16,7 +16,7 @@ linearly and by neutrophils (Krzyzanski et al., J Clin Pharmacol 2010; Roskos et
 Pharmacol 2006;46:747).
 
 Names provided: ``ANC`` (10⁹/L), ``Gt`` (ng/mL), ``neut_marrow`` (marrow neutrophil
-precursors, blood-equivalent units), ``NP0``.
+precursors, blood-equivalent units), ``neut_marrow0`` (its baseline), ``NP0``.
 Names used: ``prod_<c>``, ``fN``, ``prod0`` (stem), ``flux_N_l`` (leukemia), ``kill_prolif``
 (drugs), ``Mtot``.
 """
@@ -125,6 +125,7 @@ def myeloid_component() -> Parts:
     p.define("neut_marrow", total([f"{x}_{c}" for c in LINES for x in ("NP", "NM1", "NM2",
                                                                        "NM3")]),
              "1e9/L", "marrow neutrophil precursors")
+    p.define("neut_marrow0", "4*NP0", "1e9/L", "marrow neutrophil precursors at baseline")
     # G-CSF: endogenous + filgrastim + pegfilgrastim
     p.define("G", "(ke_G + kANC_G*ANC0)*G0/(ke_G + kANC_G*ANC)", "ng/mL",
              "endogenous free G-CSF (quasi-steady state of its turnover)")

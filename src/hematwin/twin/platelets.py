@@ -1,13 +1,24 @@
 """Thrombopoiesis: megakaryocyte progenitors → platelets, with thrombopoietin feedback.
 
 A Friberg-type chain shared by all normal clones (platelet chimerism is not tracked):
-proliferating megakaryocyte progenitors, two maturation compartments, circulating platelets.
-TPO feedback on proliferation is written as (Plt0/Plt)^γ (the Friberg form; TPO is cleared
-by platelets, so it rises as they fall: Kuter, Blood 2002;100:3457). Besides senescence,
+proliferating megakaryocyte progenitors ``MK``, two maturation compartments ``MKT1``,
+``MKT2``, circulating platelets. Maturing megakaryocytes replicate their DNA
+(endomitosis), so cytotoxic drugs kill them as well as the progenitors (weight
+``s_endo_MK``): after melphalan, platelet production stops within about a day.
+
+Circulating platelets age through ``N_AGE`` classes (``PA1`` … youngest, the oldest is
+``PLT`` minus the others), so their life span is gamma-distributed around ``life_P``
+instead of exponential: labelled platelets survive 9-10 days on a near-linear curve
+(Harker & Finch, J Clin Invest 1969;48:963), and when production stops the count falls
+by about PLT0/life_P per day rather than by a shrinking fraction. Besides senescence,
 platelets are consumed at a fixed rate for endothelial support (Hanson & Slichter, Blood
-1985;66:1105: 7.1 ×10⁹/L/day), which dominates in thrombocytopenia and makes counts fall
-fast after marrow ablation. Platelet transfusions
-are boluses into ``PLT``.
+1985;66:1105: 7.1 ×10⁹/L/day), at random ages, which dominates in thrombocytopenia.
+
+TPO feedback on proliferation is ((PLT0 + w·MK0)/(PLT + w·MK))^γ, capped: TPO is cleared by
+the Mpl receptors of platelets and megakaryocytes (Kuter, Blood 2002;100:3457), so it rises
+in aplasia and falls again as the megakaryocyte mass regrows, before the platelets do,
+which damps the overshoot of the recovery. Platelet transfusions are boluses into ``PLT``
+(transfused platelets join the oldest class: stored platelets live shorter).
 
 Names provided: ``PLT`` (state, 10⁹/L), ``mk_marrow``. Names used: ``prod_<c>``, ``fP``,
 ``prod0``, ``kill_prolif``.
@@ -16,6 +27,10 @@ Names provided: ``PLT`` (state, 10⁹/L), ``mk_marrow``. Names used: ``prod_<c>`
 from __future__ import annotations
 
 from hematwin.twin.parts import CLONES, Parts, total
+
+N_AGE = 5
+"""Age classes of circulating platelets: their life span is gamma-distributed with shape
+``N_AGE`` (Erlang), close to the near-linear survival curves of labelled platelets."""
 
 
 def platelet_component() -> Parts:
@@ -37,24 +52,47 @@ def platelet_component() -> Parts:
     p.param("cap_tpo", 2.0, "1", 1, 30, "maximal TPO stimulation",
             "calibrated: platelet engraftment 18/25 days after blood/marrow grafts"
             " (Champlin 2000)")
+    p.param("w_MK_tpo", 3.0, "1", 0.0, 10.0,
+            "TPO clearance by megakaryocytes relative to platelets (per blood-equivalent unit)",
+            "calibrated: ASCT platelet recovery without overshoot (TPO is cleared by platelet"
+            " and megakaryocyte Mpl: Kuter, Blood 2002;100:3457)")
     p.param("f_prolif_P", 0.5, "1", 0.1, 0.9, "share of progenitor output from own divisions",
             "calibrated")
+    p.param("s_endo_MK", 1.0, "1", 0.0, 1.0,
+            "chemosensitivity of endomitotic (maturing) megakaryocytes relative to progenitors",
+            "calibrated: platelet fall within 2 days of melphalan (ASCT mean curve); "
+            "endomitosis replicates DNA (Kaushansky, NEJM 2005)")
     p.define("ktrP", "3/MTT_P", "1/day", "megakaryocyte transit rate")
-    p.define("kPLT", "1/life_P", "1/day", "platelet removal")
+    p.define("kAge", f"{N_AGE}/life_P", "1/day", "platelet ageing rate between age classes")
     p.define("fixP", "C_fix_P*PLT/(P50_fix + PLT)", "1e9/L/day", "fixed platelet consumption")
-    p.define("MK0", "(kPLT*PLT0 + C_fix_P*PLT0/(P50_fix + PLT0))/ktrP", "1e9/L",
-             "baseline megakaryocyte compartments")
+    p.define("rfix0", "C_fix_P/(P50_fix + PLT0)", "1/day",
+             "fixed consumption per platelet at baseline")
+    p.define("qAge0", "kAge/(kAge + rfix0)", "1", "share of an age class reaching the next")
+    p.define("PLTin0", f"PLT0*rfix0/(1 - qAge0^{N_AGE})", "1e9/L/day",
+             "baseline platelet production")
+    p.define("MK0", "PLTin0/ktrP", "1e9/L", "baseline megakaryocyte compartments")
     p.define("A_P", "(1 - f_prolif_P)*ktrP*MK0/(fP*prod0)", "1e9/L per 1e6/kg",
              "progenitor → megakaryocyte amplification")
-    p.define("stimT", "min((PLT0/max(PLT, 1e-3))^gamma_P, cap_tpo)", "1", "TPO feedback")
+    p.define("stimT", "min(((PLT0 + 3*w_MK_tpo*MK0)/max(PLT + w_MK_tpo*(MK + MKT1 + MKT2),"
+                      " 1e-3))^gamma_P, cap_tpo)", "1",
+             "TPO feedback: TPO is cleared by the Mpl receptors of platelets and megakaryocytes")
     for name in ("MK", "MKT1", "MKT2"):
         p.state(name, "MK0", "1e9/L", f"megakaryocyte compartment {name}")
-    p.state("PLT", "PLT0", "1e9/L", "circulating platelets")
+    p.state("PLT", "PLT0", "1e9/L", "circulating platelets (all ages)")
+    young = [f"PA{i}" for i in range(1, N_AGE)]
+    for i, name in enumerate(young):
+        p.state(name, f"PLTin0/(kAge + rfix0)*qAge0^{i}", "1e9/L",
+                f"circulating platelets of age class {i + 1} (youngest first)")
+    p.define("PA_old", f"PLT - {total(young)}", "1e9/L",
+             f"circulating platelets of the oldest age class ({N_AGE})")
     prod = total([f"prod_{c}" for c in CLONES])
     p.ode("MK", f"A_P*fP*{prod} + f_prolif_P*ktrP*stimT*MK - ktrP*MK - kill_prolif*MK")
-    p.ode("MKT1", "ktrP*(MK - MKT1)")
-    p.ode("MKT2", "ktrP*(MKT1 - MKT2)")
-    p.ode("PLT", "ktrP*MKT2 - kPLT*PLT - fixP")
+    p.ode("MKT1", "ktrP*(MK - MKT1) - s_endo_MK*kill_prolif*MKT1")
+    p.ode("MKT2", "ktrP*(MKT1 - MKT2) - s_endo_MK*kill_prolif*MKT2")
+    p.ode("PLT", "ktrP*MKT2 - kAge*PA_old - fixP")
+    for i, name in enumerate(young):
+        inflow = "ktrP*MKT2" if i == 0 else f"kAge*{young[i - 1]}"
+        p.ode(name, f"{inflow} - kAge*{name} - fixP*{name}/max(PLT, 1e-9)")
     p.define("mk_marrow", "(MK + MKT1 + MKT2)", "1e9/L", "marrow megakaryocyte lineage")
     p.output("platelets", "PLT", "1e9/L", "platelet count")
     return p

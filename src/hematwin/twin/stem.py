@@ -70,8 +70,12 @@ def stem_component() -> Parts:
     p.param("mut_pS", 1.0, "1", 0.5, 3.0, "division rate of the mutant HSC relative to host",
             "patient modifier")
 
+    p.param("graft_self_renewal", 1.0, "1", 0.5, 1.0,
+            "self-renewal of the graft's HSC relative to adult HSC",
+            "graft covariate: 1 for adult or cord HSC; below 1 for iPSC-derived HSC "
+            "(hematwin.therapy.transplant.IPSC_SELF_RENEWAL, an assumption)")
     w = {"h": "1", "g": "1", "m": "1"}
-    a = {"h": "a_h", "g": "a_h", "m": "a_h*(1 + chip_advantage)"}
+    a = {"h": "a_h", "g": "a_h*graft_self_renewal", "m": "a_h*(1 + chip_advantage)"}
     p_div = {"h": "pS", "g": "pS", "m": "pS*mut_pS"}
     s_names = [f"S_{c}" for c in CLONES]
     m_names = [f"M_{c}" for c in CLONES]

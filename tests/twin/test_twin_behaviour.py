@@ -1,0 +1,472 @@
+"""Behavioural tests of the integrated twin: every mechanism of issue 5 has an effect.
+
+Each test compares simulations that differ in one thing (a parameter, a therapy, a dose) and
+asserts the direction of the effect, and its size where a source gives one. All simulations
+go through the public API: :class:`hematwin.engine.Model` of :func:`hematwin.twin.twin_spec`,
+the therapy functions of :mod:`hematwin.therapy` and parameter overrides. Patients that
+differ only in parameters or regimens are simulated as one batch.
+
+Where the model does not (yet) show an effect the issue requires, the test is a strict
+``xfail`` whose reason gives the measured values and the cause.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from hematwin.clinic.engraftment import neutrophil_engraftment
+from hematwin.engine import Model
+from hematwin.therapy.chemotherapy import docetaxel, seven_plus_three
+from hematwin.therapy.conditioning import bu_cy, busulfan, flu_bu2, tbi
+from hematwin.therapy.growth_factors import filgrastim
+from hematwin.therapy.regimen import Regimen
+from hematwin.therapy.transplant import (
+    dli,
+    gene_therapy_graft,
+    ipsc_graft,
+    stem_cell_transplant,
+)
+from hematwin.twin import twin_spec
+
+CONDITIONING_START = -10.0
+"""Transplant simulations start 10 days before the graft (conditioning from day −7)."""
+
+AML_IN_REMISSION = {"LS_0": 1e-3, "LB_0": 1e-2, "a_L": 0.9}
+"""Residual AML at conditioning: leukemic stem cells 10⁻³ ×10⁶/kg (~0.1 % of the normal HSC
+pool), marrow blasts 10⁻² ×10⁹/kg (< 0.1 % of marrow cells: a complete remission), LSC
+self-renewal in the middle of the twin's calibrated cohort range (0.80-0.95)."""
+
+
+@pytest.fixture(scope="module")
+def twin() -> Model:
+    return Model(twin_spec())
+
+
+def simulate(twin: Model, times: np.ndarray, record: list[str], *,
+             regimens: list[Regimen] | None = None, params: dict | None = None,
+             n: int | None = None, t0: float | None = None):
+    """One batch of patients; every patient must integrate."""
+    res = twin.simulate(times=times, record=record, regimen=regimens, params=params, n=n,
+                        t0=t0)
+    assert res.ok.all(), res.failures()
+    return res
+
+
+def transplant_days(last: float, step: float = 1.0) -> np.ndarray:
+    return np.r_[CONDITIONING_START, np.arange(0.0, last + step / 2, step)]
+
+
+def at(times: np.ndarray, values: np.ndarray, day: float) -> np.ndarray:
+    """Values (patients × times) on ``day`` of the save grid."""
+    i = int(np.flatnonzero(np.isclose(times, day))[0])
+    return values[:, i]
+
+
+def hsc_share(res, clone: str) -> np.ndarray:
+    """Share of clone ``clone`` (``h``, ``g``, ``m``) among the normal HSC."""
+    total = res["S_h"] + res["S_g"] + res["S_m"]
+    return res[f"S_{clone}"] / total
+
+
+# --- clones competing for the niche -------------------------------------------------------
+
+CHIP_YEARS = 5.0
+CHIP_ADVANTAGES = np.array([0.0, 0.02, 0.05])
+
+
+@pytest.fixture(scope="module")
+def chip_course(twin):
+    """A 5 % clonal-hematopoiesis mutant followed for 5 years, without and with a
+    self-renewal advantage (0, the default 0.02, 0.05)."""
+    t = np.array([0.0, 365.0 * CHIP_YEARS])
+    res = simulate(twin, t, ["S_h", "S_g", "S_m"], n=CHIP_ADVANTAGES.size,
+                   params={"chip_fraction": 0.05, "chip_advantage": CHIP_ADVANTAGES})
+    return hsc_share(res, "m")
+
+
+def test_chip_mutant_with_fitness_advantage_expands_faster_with_more_fitness(chip_course):
+    start, end = chip_course[:, 0], chip_course[:, -1]
+    np.testing.assert_allclose(start, 0.05, rtol=1e-9)
+    assert end[1] > start[1] and end[2] > start[2]
+    assert end[2] - start[2] > end[1] - start[1]
+
+
+def test_chip_mutant_without_advantage_stays_flat(chip_course):
+    # the twin is deterministic: a neutral clone keeps its share (no drift)
+    assert chip_course[0, -1] == pytest.approx(chip_course[0, 0], rel=1e-4)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "measured: default chip_advantage 0.02 grows the mutant's HSC log-odds by 2.6 %/year "
+    "(HSC share 5 % → 5.66 % in 5 years; 0.05 gives 6.5 %/year): at φ = 1/(2·a_h) the "
+    "mutant grows at pS·(2·a_h·1.02·φ − 1) = 0.02/280 per day, below the slowest CHIP "
+    "drivers (DNMT3A, TP53: ~5 %/year, Fabre et al., Nature 2022;606:335)"))
+def test_chip_default_growth_rate_is_at_least_the_slowest_published_driver(chip_course):
+    odds = chip_course / (1 - chip_course)
+    per_year = np.log(odds[1, -1] / odds[1, 0]) / CHIP_YEARS
+    assert per_year >= 0.05
+
+
+# --- transplantation: chimerism, rejection ------------------------------------------------
+
+CHIMERISM = ("donor_myeloid_pct", "donor_t_pct", "donor_wb_pct")
+"""Every lineage whose donor chimerism the twin reports."""
+
+
+@pytest.fixture(scope="module")
+def conditioning_intensity(twin):
+    """A matched-sibling blood stem-cell graft after myeloablative BuCy (patient 0) and
+    after reduced-intensity FluBu2 (patient 1), to day +100."""
+    t = transplant_days(100.0)
+    graft = stem_cell_transplant(0.0, "peripheral_blood", "matched_sibling")
+    res = simulate(twin, t, [*CHIMERISM, "S_h", "S_g", "S_m"], t0=CONDITIONING_START,
+                   regimens=[bu_cy() + graft, flu_bu2() + graft])
+    return t, res
+
+
+def test_myeloablative_graft_is_full_donor_by_day_100_in_every_lineage(conditioning_intensity):
+    t, res = conditioning_intensity
+    for name in CHIMERISM:
+        assert at(t, res[name], 100.0)[0] > 95.0, name
+    assert at(t, hsc_share(res, "g"), 100.0)[0] > 0.95
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "measured on day 30: donor myeloid 99.999 % after FluBu2 vs 100 % after BuCy, whole "
+    "blood 99.952 vs 99.954 %: busulfan 6.4 mg/kg (HSC kill weight 1.0) leaves 2.6e-5 of "
+    "the host HSC on day 0, so RIC is near-myeloablative in the twin"))
+def test_reduced_intensity_gives_mixed_chimerism_early(conditioning_intensity):
+    t, res = conditioning_intensity
+    for name in ("donor_myeloid_pct", "donor_wb_pct"):
+        mac, ric = at(t, res[name], 30.0)
+        assert ric < mac and ric < 95.0, name
+
+
+@pytest.fixture(scope="module")
+def rejection(twin):
+    """FluBu2 without ATG and a haploidentical graft (ciclosporin + methotrexate, so that
+    the prophylaxis is the same in every arm) against FluBu2 with ATG and a matched-sibling
+    graft; the third arm repeats the first without host-versus-graft rejection
+    (``k_hvg`` = 0)."""
+    t = transplant_days(100.0)
+    haplo = stem_cell_transplant(0.0, "peripheral_blood", "haploidentical",
+                                 prophylaxis="csa_mtx")
+    sibling = stem_cell_transplant(0.0, "peripheral_blood", "matched_sibling",
+                                   prophylaxis="csa_mtx")
+    regimens = [flu_bu2() + haplo, flu_bu2(atg_mg_per_kg_day=2.5) + sibling, flu_bu2() + haplo]
+    res = simulate(twin, t, ["donor_myeloid_pct"], t0=CONDITIONING_START, regimens=regimens,
+                   params={"k_hvg": np.array([0.5, 0.5, 0.0])})
+    return t, res["donor_myeloid_pct"]
+
+
+NO_REJECTION = ("measured: donor myeloid chimerism 100 % on day 100 after FluBu2 and a "
+                "haploidentical graft, with k_hvg 0.5 and with 0: FluBu2 leaves 0.0093 "
+                "x10^9/L host T cells (0.7 %) on day 0, which fall further under the donor "
+                "T cells, so the rejection rate k_hvg·1.2·T_host/1.25 is ~0.005/day, and "
+                "host HSC (2.6e-5 of normal) cannot compete back")
+
+
+@pytest.mark.xfail(strict=True, reason=NO_REJECTION)
+def test_ric_without_atg_and_hla_disparity_ends_in_graft_failure(rejection):
+    t, donor = rejection
+    # graft loss: donor chimerism < 5 % (hematwin.clinic) after the graft had contributed
+    assert donor[0].max() > 5.0
+    assert at(t, donor, 100.0)[0] < 5.0
+
+
+def test_matched_graft_with_atg_engrafts(rejection):
+    t, donor = rejection
+    assert at(t, donor, 100.0)[1] > 95.0
+
+
+@pytest.mark.xfail(strict=True, reason=NO_REJECTION)
+def test_host_t_cells_cause_the_rejection(rejection):
+    t, donor = rejection
+    assert at(t, donor, 100.0)[2] > at(t, donor, 100.0)[0] + 50.0
+
+
+# --- graft-versus-leukemia, donor lymphocyte infusion, GVHD ------------------------------
+
+DLI_DAY = 120.0
+
+
+@pytest.fixture(scope="module")
+def gvl_course(twin):
+    """AML in remission, BuCy and a matched-sibling blood graft, followed two years (weekly):
+    0 default, 1 GVL switched off (``k_gvl`` = 0), 2 with a DLI of 10⁷ CD3+/kg on day +120."""
+    t = transplant_days(728.0, 7.0)
+    allo = bu_cy() + stem_cell_transplant(0.0, "peripheral_blood", "matched_sibling")
+    res = simulate(twin, t, ["lsc", "marrow_blasts_pct", "p_gvhd"], t0=CONDITIONING_START,
+                   regimens=[allo, allo, allo + dli(DLI_DAY)],
+                   params={**AML_IN_REMISSION, "k_gvl": np.array([1.5, 0.0, 1.5])})
+    return t, res
+
+
+def relapse_day(t: np.ndarray, blasts: np.ndarray) -> float:
+    """First saved day after day +30 with marrow blasts ≥ 5 % (ELN 2022), inf if none."""
+    hit = np.flatnonzero((blasts >= 5.0) & (t > 30.0))
+    return float(t[hit[0]]) if hit.size else np.inf
+
+
+def test_gvl_keeps_leukemic_stem_cells_lower(gvl_course):
+    t, res = gvl_course
+    for day in (182.0, 364.0):
+        with_gvl, without = at(t, res["lsc"], day)[:2]
+        assert without > with_gvl, day
+
+
+def test_without_gvl_relapse_comes_earlier(gvl_course):
+    t, res = gvl_course
+    days = [relapse_day(t, b) for b in res["marrow_blasts_pct"][:2]]
+    assert days[1] < days[0]
+
+
+def test_dli_lowers_leukemic_stem_cells_and_raises_gvhd(gvl_course):
+    t, res = gvl_course
+    lsc = at(t, res["lsc"], 364.0)
+    gvhd = at(t, res["p_gvhd"], 364.0)
+    assert lsc[2] < lsc[0]
+    assert gvhd[2] > gvhd[0]
+
+
+@pytest.fixture(scope="module")
+def graft_kinds(twin):
+    """BuCy, then (day 0, followed to day +200, with residual AML):
+    0 iPSC-derived graft, 1 the same with GVL switched off, 2 gene-corrected autologous
+    graft, 3 autologous blood stem cells, 4 matched sibling, 5 haploidentical (both under
+    ciclosporin + methotrexate), 6 matched sibling without prophylaxis, 7 the same
+    T-cell-depleted (no CD3+ cells)."""
+    t = transplant_days(200.0)
+
+    def allo(donor: str, prophylaxis: str, cd3_per_kg: float | None = None) -> Regimen:
+        return stem_cell_transplant(0.0, "peripheral_blood", donor, cd3_per_kg=cd3_per_kg,
+                                    prophylaxis=prophylaxis)
+    grafts = [ipsc_graft(5e6), ipsc_graft(5e6), gene_therapy_graft(5e6, 0.5),
+              stem_cell_transplant(0.0, "peripheral_blood", "autologous"),
+              allo("matched_sibling", "csa_mtx"), allo("haploidentical", "csa_mtx"),
+              allo("matched_sibling", "none"), allo("matched_sibling", "none", 0.0)]
+    k_gvl = np.full(len(grafts), 1.5)
+    k_gvl[1] = 0.0
+    res = simulate(twin, t, ["lsc", "p_gvhd", "alloreactive_t"], t0=CONDITIONING_START,
+                   regimens=[bu_cy() + g for g in grafts],
+                   params={**AML_IN_REMISSION, "k_gvl": k_gvl})
+    return t, res
+
+
+def test_autologous_ipsc_and_gene_corrected_grafts_cause_no_gvhd(graft_kinds):
+    _, res = graft_kinds
+    for i in (0, 2, 3):
+        assert np.all(res["p_gvhd"][i] == 0.0), i
+        assert np.all(res["alloreactive_t"][i] == 0.0), i
+
+
+def test_ipsc_graft_has_no_gvl(graft_kinds):
+    _, res = graft_kinds
+    np.testing.assert_allclose(res["lsc"][0], res["lsc"][1], rtol=1e-12)
+
+
+def test_gvhd_needs_alloreactive_donor_t_cells(graft_kinds):
+    _, res = graft_kinds
+    assert res["p_gvhd"][6, -1] > 0.0
+    assert np.all(res["p_gvhd"][7] == 0.0)
+
+
+def test_hla_disparity_raises_gvhd(graft_kinds):
+    t, res = graft_kinds
+    gvhd = at(t, res["p_gvhd"], 100.0)
+    assert gvhd[5] > gvhd[4] > 0.0
+
+
+def test_prophylaxis_lowers_gvhd(graft_kinds):
+    t, res = graft_kinds
+    gvhd = at(t, res["p_gvhd"], 100.0)
+    assert gvhd[4] < gvhd[6]
+
+
+# --- patient: age, niche, prior damage, immune neutropenia --------------------------------
+
+AGES = np.array([30.0, 70.0])
+
+
+@pytest.fixture(scope="module")
+def age_transplant(twin):
+    """A 30- and a 70-year-old after BuCy and a matched-sibling blood graft, to day +365."""
+    t = transplant_days(365.0)
+    reg = bu_cy() + stem_cell_transplant(0.0, "peripheral_blood", "matched_sibling")
+    res = simulate(twin, t, ["cd4", "THY1_h", "THY2_h", "THY1_g", "THY2_g"],
+                   t0=CONDITIONING_START, regimens=[reg, reg], params={"age": AGES})
+    return t, res
+
+
+def test_older_patient_has_less_thymic_output(age_transplant):
+    t, res = age_transplant
+    young, old = res["THY1_h"][:, 0] + res["THY2_h"][:, 0]  # before conditioning
+    assert old < young
+    young, old = at(t, res["THY1_g"] + res["THY2_g"], 180.0)  # donor-derived, after HSCT
+    assert old < young
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "measured CD4 on day +180: 0.299 (age 30) vs 0.319 x10^9/L (age 70); CD4 >= 0.2 on "
+    "day 147 vs 145: the homeostatic share k_T·(1 − thymus) grows as the thymic share "
+    "falls with age, and more than makes up for the thymus after transplant"))
+def test_older_patient_recovers_cd4_more_slowly(age_transplant):
+    t, res = age_transplant
+    young, old = at(t, res["cd4"], 180.0)
+    assert old < young
+
+
+@pytest.mark.xfail(strict=True, reason="age does not act on HSC function: host HSC 180 "
+                   "days after busulfan 3.2 mg/kg are 0.924 x10^6/kg at ages 30 and 70 "
+                   "(hematwin.twin.stem: age only shifts the lineage shares fL; HSC "
+                   "division, self-renewal and niche activation do not depend on it; the "
+                   "relative difference, 3e-10, is integration error)")
+def test_older_patient_regenerates_hsc_more_slowly(twin):
+    t = np.array([0.0, 30.0, 180.0])
+    res = simulate(twin, t, ["S_h"], regimens=[busulfan((1.0,), 3.2, "daily")] * 2,
+                   params={"age": AGES})
+    young, old = res["S_h"][:, -1]
+    # slower by more than the integration error (rtol 1e-6): at least 1 % fewer HSC
+    assert old < 0.99 * young
+
+
+@pytest.fixture(scope="module")
+def marrow_reserve(twin):
+    """A marrow graft after BuCy (to day +60) for 0 a healthy niche, 1 a niche of half the
+    quality, 2 half the HSC lost to prior therapy."""
+    t = transplant_days(60.0)
+    reg = bu_cy() + stem_cell_transplant(0.0, "bone_marrow", "matched_sibling")
+    res = simulate(twin, t, ["anc"], t0=CONDITIONING_START, regimens=[reg] * 3,
+                   params={"q_niche": np.array([1.0, 0.5, 1.0]),
+                           "hsc_damage": np.array([0.0, 0.0, 0.5])})
+    days = [neutrophil_engraftment(a, t).engraftment_day for a in res["anc"]]
+    return [np.inf if d is None else d for d in days]
+
+
+NICHE_NORMALISED = ("the twin normalises every lineage's amplification to the niche's own "
+                    "baseline output (prod0 = kM·q_niche·M0), so a smaller niche makes "
+                    "normal counts and responds to stress like a full one")
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "measured neutrophil engraftment after BuCy + marrow: day 14 with q_niche 0.5 vs day "
+    "17 with a healthy niche: " + NICHE_NORMALISED + ", and the same graft fills the "
+    "smaller niche sooner"))
+def test_poor_niche_slows_engraftment(marrow_reserve):
+    healthy, poor, _ = marrow_reserve
+    assert poor > healthy
+
+
+@pytest.fixture(scope="module")
+def chemo_stress(twin):
+    """Docetaxel 100 mg/m² (BSA 1.8 m²) for 0 a healthy marrow, 1 a niche of half the
+    quality, 2 half the HSC lost to prior therapy; 3 docetaxel 75 mg/m²; 4 docetaxel
+    100 mg/m² with filgrastim 5 µg/kg/day on days 1-10. Three weeks, every 6 h."""
+    t = np.arange(0.0, 21.01, 0.25)
+    dtx = docetaxel(0.0, 100.0, 1.8)
+    regimens = [dtx, dtx, dtx, docetaxel(0.0, 75.0, 1.8), dtx + filgrastim(1.0, 5.0, 10)]
+    res = simulate(twin, t, ["anc"], regimens=regimens,
+                   params={"q_niche": np.array([1.0, 0.5, 1.0, 1.0, 1.0]),
+                           "hsc_damage": np.array([0.0, 0.0, 0.5, 0.0, 0.0])})
+    return t, res["anc"]
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "measured ANC nadir after docetaxel 100 mg/m2: 0.695 x10^9/L with q_niche 0.5 and with "
+    "1.0 (identical): " + NICHE_NORMALISED))
+def test_poor_niche_deepens_the_chemotherapy_nadir(chemo_stress):
+    _, anc = chemo_stress
+    assert anc[1].min() < anc[0].min()
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "measured ANC nadir after docetaxel 100 mg/m2: 0.710 x10^9/L with hsc_damage 0.5 vs "
+    "0.695 without (shallower): the half-empty niche activates HSC division (act), which "
+    "feeds the progenitors more than a full niche; progenitors start undamaged"))
+def test_prior_therapy_damage_deepens_the_chemotherapy_nadir(chemo_stress):
+    _, anc = chemo_stress
+    assert anc[2].min() < anc[0].min()
+
+
+def test_higher_docetaxel_dose_deepens_the_nadir(chemo_stress):
+    _, anc = chemo_stress
+    assert anc[0].min() < anc[3].min()
+
+
+def test_filgrastim_after_chemotherapy_shortens_neutropenia(chemo_stress):
+    # grade >= 3 neutropenia (ANC < 1.0 x10^9/L, CTCAE v5): in the twin docetaxel
+    # 100 mg/m2 does not reach grade 4 (< 0.5), so grade 4 days would compare 0 with 0
+    t, anc = chemo_stress
+    step = t[1] - t[0]
+    days_grade3 = (anc < 1.0).sum(axis=1) * step
+    assert days_grade3[4] < days_grade3[0]
+    assert anc[4].min() > anc[0].min()
+
+
+def test_induction_chemotherapy_kills_leukemia_more_at_higher_dose(twin):
+    """AML at diagnosis (LSC 0.5 ×10⁶/kg, marrow blasts 5 ×10⁹/kg, as the twin's 7+3
+    calibration): untreated, "7+3" with cytarabine 100 and with 200 mg/m²/day."""
+    t = np.array([0.0, 28.0])
+    res = simulate(twin, t, ["lsc", "marrow_blasts_pct"], params={"LS_0": 0.5, "LB_0": 5.0},
+                   regimens=[Regimen([]), seven_plus_three(0.0),
+                             seven_plus_three(0.0, cytarabine_mg_m2=200.0)])
+    untreated, standard, high = res["lsc"][:, -1]
+    assert untreated > standard > high
+    blasts = res["marrow_blasts_pct"][:, -1]
+    assert blasts[1] < blasts[0]
+
+
+@pytest.fixture(scope="module")
+def immune_neutropenia(twin):
+    """0 healthy; 1 antibody-mediated neutrophil destruction at the rate of normal removal
+    (``k_auto`` = kN = 2.38/day, blood half-life 7 h → 3.5 h); 2 the same with filgrastim
+    5 µg/kg/day from day 30 for 14 days."""
+    t = np.arange(0.0, 45.0)
+    res = simulate(twin, t, ["anc"],
+                   regimens=[Regimen([]), Regimen([]), filgrastim(30.0, 5.0, 14)],
+                   params={"k_auto": np.array([0.0, 2.38, 2.38])})
+    return t, res["anc"]
+
+
+def test_autoimmune_destruction_lowers_anc(immune_neutropenia):
+    t, anc = immune_neutropenia
+    healthy, immune, _ = at(t, anc, 29.0)
+    assert immune < healthy
+
+
+def test_gcsf_raises_anc_in_immune_neutropenia(immune_neutropenia):
+    t, anc = immune_neutropenia
+    _, untreated, treated = at(t, anc, 35.0)
+    assert treated > untreated
+
+
+# --- radiation ---------------------------------------------------------------------------
+
+DOSES_GY = np.array([1.0, 2.0, 4.0])
+
+
+@pytest.fixture(scope="module")
+def radiation(twin):
+    """One TBI fraction of 1, 2 or 4 Gy on day 1, no graft; 60 days every 12 h."""
+    t = np.arange(0.0, 60.01, 0.5)
+    res = simulate(twin, t, ["anc", "platelets", "S_h"],
+                   regimens=[tbi(float(d), 1, (1.0,)) for d in DOSES_GY])
+    return t, res
+
+
+def test_more_gray_gives_deeper_nadirs(radiation):
+    _, res = radiation
+    for name in ("anc", "platelets"):
+        nadir = res[name].min(axis=1)
+        assert nadir[0] > nadir[1] > nadir[2], name
+
+
+def test_hsc_survival_follows_the_radiosensitivity(radiation):
+    # hematopoietic D0 ≈ 1 Gy (Fliedner et al., Stem Cells 2002, the source of the twin's
+    # alpha_hsc): a fraction of D Gy leaves e^(−D) of the stem cells; read 12 h after the
+    # fraction, before they regrow
+    t, res = radiation
+    surviving = at(t, res["S_h"], 1.5) / at(t, res["S_h"], 0.0)
+    # (rtol 5 %: the surviving HSC start regrowing within the 12 h)
+    np.testing.assert_allclose(surviving, np.exp(-DOSES_GY), rtol=0.05)
