@@ -65,10 +65,10 @@ to their weight on proliferating precursors (1.0: both agents kill cycling cells
 committed progenitors cycle), which takes normal granulopoiesis to aplasia (ANC nadir
 < 0.1 ×10⁹/L) and puts the cohort's neutrophil recovery on day 26-28, where 0.3 and 0.5
 left the marrow making neutrophils through induction (recovery on day 13-15)."""
-LEUKEMIC_KMAX = {"lsc": 3.0, "blast": 3.0}
+LEUKEMIC_KMAX = {"lsc": 10.0}
 KMAX_SOURCE = ("calibrated: 7+3 CR rate (Fernandez 2009) and relapse after sibling HSCT in "
                "CR1, 24 % at 5 years (Gale et al., Leukemia 1996;10:1687)")
-"""Saturable kill of the leukemic line: kill = kmax·k/(kmax + k), k the sum of the linear
+"""Saturable kill of leukemic stem cells: kill = kmax·k/(kmax + k), k the sum of the linear
 terms (potency × weight × concentration) — linear at low concentration, bounded by kmax. The
 agents that dominate leukemic kill are cell-cycle-phase specific (cytarabine kills cells in S
 phase), so their kill plateaus with dose once the cycling cells are hit (Bruce, Meeker &

@@ -104,8 +104,16 @@ def lymphoid_component() -> Parts:
     p.define("T_host", "(T4_h + T8_h)", "1e9/L", "host T cells")
     p.define("T_graft", "(T4_g + T8_g)", "1e9/L", "graft-derived T cells")
     p.define("Ttot", "max(T_host + T_graft, 1e-9)", "1e9/L", "all T cells")
-    p.define("homeo", "min(((CD4_0 + CD8_0)/Ttot)^gamma_H, cap_H)", "1",
-             "homeostatic (IL-7) drive")
+    # The ceiling of homeostatic proliferation is a per-cell rate, the same at every age
+    # (set at the calibrated age 40), not a multiple of the age's resting rate: otherwise
+    # the larger peripheral share of an old patient's T-cell production would let the
+    # periphery regenerate faster than a young one's thymus and periphery together, whereas
+    # CD4 recovery after lymphodepletion is slower with age (Mackall et al., N Engl J Med
+    # 1995;332:143: thymus-dependent CD4 regeneration falls with age).
+    p.define("thymus_40", "thymic_share_20*2^(-20/thymus_half_life)", "1",
+             "thymic share of T production at age 40 (the calibrated reference)")
+    p.define("homeo", "min(((CD4_0 + CD8_0)/Ttot)^gamma_H, cap_H*(1 - thymus_40)/(1 - thymus))",
+             "1", "homeostatic (IL-7) drive")
     p.define("k_thy", "2/MTT_thymus", "1/day", "thymic transit rate")
     origin_prod = {"h": "(prod_h + prod_m)", "g": "prod_g"}
     init = {"h": "1", "g": "0"}

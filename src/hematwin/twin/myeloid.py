@@ -59,8 +59,11 @@ def myeloid_component() -> Parts:
     p.param("SC50R", 1.0, "ng/mL", 0.05, 20, "G-CSF giving half-maximal reserve release",
             "calibrated: ANC rise on filgrastim (van der Auwera et al. 2001)")
     p.param("k_auto", 0.0, "1/day", 0.0, 20.0,
-            "antibody-mediated destruction of blood neutrophils (immune neutropenia)",
-            "patient modifier (autoimmune neutropenia)")
+            "antibody-mediated destruction of neutrophils in blood and marrow reserve"
+            " (immune neutropenia)",
+            "patient modifier (autoimmune neutropenia); the marrow reserve is hit too: the"
+            " HNA antigens are on band and segmented neutrophils, and the marrow shows"
+            " reduced segmented forms (Bux et al., Blood 1998;91:181)")
     # filgrastim and pegfilgrastim PK, per kg of body weight
     p.param("F_filg", 0.602, "1", 0.3, 1.0, "filgrastim s.c. bioavailability",
             "Krzyzanski et al. 2010 (Campsis port of DDMODEL00000077)")
@@ -119,7 +122,7 @@ def myeloid_component() -> Parts:
                          f" - ktrN*stimMat*NP_{c} - kill_prolif*NP_{c}")
         p.ode(f"NM1_{c}", f"ktrN*stimMat*(NP_{c} - NM1_{c})")
         p.ode(f"NM2_{c}", f"ktrN*stimMat*(NM1_{c} - NM2_{c})")
-        p.ode(f"NM3_{c}", f"ktrN*stimMat*NM2_{c} - ktrN*stimR*NM3_{c}")
+        p.ode(f"NM3_{c}", f"ktrN*stimMat*NM2_{c} - (ktrN*stimR + k_auto)*NM3_{c}")
         p.ode(f"N_{c}", f"ktrN*stimR*NM3_{c} - (kN + k_auto)*N_{c}")
     p.define("ANC", total([f"N_{c}" for c in LINES]), "1e9/L", "absolute neutrophil count")
     p.define("neut_marrow", total([f"{x}_{c}" for c in LINES for x in ("NP", "NM1", "NM2",

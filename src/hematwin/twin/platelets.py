@@ -92,7 +92,8 @@ def platelet_component() -> Parts:
     p.ode("PLT", "ktrP*MKT2 - kAge*PA_old - fixP")
     for i, name in enumerate(young):
         inflow = "ktrP*MKT2" if i == 0 else f"kAge*{young[i - 1]}"
-        p.ode(name, f"{inflow} - kAge*{name} - fixP*{name}/max(PLT, 1e-9)")
+        # each class's share of the fixed consumption, written without dividing by PLT
+        p.ode(name, f"{inflow} - kAge*{name} - C_fix_P*{name}/(P50_fix + PLT)")
     p.define("mk_marrow", "(MK + MKT1 + MKT2)", "1e9/L", "marrow megakaryocyte lineage")
     p.output("platelets", "PLT", "1e9/L", "platelet count")
     return p

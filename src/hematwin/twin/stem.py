@@ -5,12 +5,32 @@ models of Marciniak-Czochra et al. (Stem Cells Dev 2009;18:377) and Stiehl et al
 Res 2015;75:940): an HSC of clone c divides at rate p·act and each daughter stays a stem
 cell with probability a_c·φ, where
 
-    φ = 1 / (1 + (2 a_h − 1) · S_total / (q · S0))
+    φ = 1 / (1 + (2 a − 1) · S_total / (r · S0))
 
-so that a healthy niche of quality q holds exactly q·S0 host HSC (2 a_h φ = 1). A clone with
+so that a niche of reserve r (below) holds exactly r·S0 host HSC (2 a φ = 1, a the host's
+self-renewal probability at its age). A clone with
 a higher self-renewal probability (clonal-hematopoiesis mutant, leukemic stem cell) expands
 and displaces the others. When the niche is depleted (after conditioning or in a graft's
 early days) quiescent HSC are activated: act = 1 + act_max · D/(D50 + D), D = depletion.
+
+Patient modifiers act on function, relative to the calibrated 40-year-old with a healthy
+marrow:
+
+- Age lowers HSC self-renewal (``hsc_age_decline``): aged human HSC are more numerous but
+  repopulate less per cell and are myeloid-biased (Pang et al., PNAS 2011;108:20012; in
+  mice Rossi et al., PNAS 2005;102:9194), so an older marrow regenerates its HSC, and
+  engrafts, more slowly. The lineage shares shift towards myeloid output (``fL``).
+- Niche quality ``q_niche`` and prior therapy damage ``hsc_damage`` lower the marrow
+  *reserve*, ``reserve = q_niche·(1 − hsc_damage)``: the niche then holds ``reserve·S0``
+  HSC, and the regenerative drives (HSC activation ``act_max``, progenitor expansion
+  ``Mmax``) scale with the reserve. At rest the progenitors compensate (they self-renew
+  more, and every lineage's amplification is set by the niche's own baseline output
+  ``prod0``), so the blood counts stay normal; under stress the nadirs deepen and recovery
+  and engraftment slow. Damaged marrow stroma after chemo-/radiotherapy persists for years
+  (Mauch et al., Int J Radiat Oncol Biol Phys 1995;31:1319; Shipounova et al., Exp Hematol
+  2009;37:1245), poor graft function goes with a damaged niche (Kong et al., Blood
+  2016;127:3042), and prior therapy lowers CD34+ mobilisation (Bensinger et al., Blood
+  1995;85:1655; the number of prior cycles). The proportional scaling is an assumption.
 
 Names provided: ``Stot`` (all HSC incl. leukemic, 10⁶/kg), ``phi``, ``act``, ``Mtot``,
 ``prod_<c>`` (MPP output of clone c towards the lineages, 10⁶ cells/kg/day), ``fN``, ``fP``,
@@ -65,6 +85,11 @@ def stem_component() -> Parts:
     p.param("lymph_age_decline", 0.015, "1/year", 0.0, 0.05,
             "relative fall of the lymphoid share per year of age",
             "Pang et al., PNAS 2011;108:20012 (myeloid-biased aged human HSC)")
+    p.param("hsc_age_decline", 0.003, "1/year", 0.0, 0.01,
+            "relative fall of HSC self-renewal probability per year of age (from age 40)",
+            "calibrated to the ~2-fold lower repopulation per aged human HSC (age 65-80 vs "
+            "20-35 in NSG mice; Pang et al., PNAS 2011;108:20012, Fig. 2): at age 70 the "
+            "regeneration rate pS·(2a·phi - 1) of an empty niche falls by a third")
     p.param("fP_share", 0.3, "1", 0.1, 0.6, "platelet share of the myeloid output", "calibrated")
     p.param("fE_share", 0.3, "1", 0.1, 0.6, "erythroid share of the myeloid output", "calibrated")
     p.param("mut_pS", 1.0, "1", 0.5, 3.0, "division rate of the mutant HSC relative to host",
@@ -75,20 +100,28 @@ def stem_component() -> Parts:
             "graft covariate: 1 for adult or cord HSC; below 1 for iPSC-derived HSC "
             "(hematwin.therapy.transplant.IPSC_SELF_RENEWAL, an assumption)")
     w = {"h": "1", "g": "1", "m": "1"}
-    a = {"h": "a_h", "g": "a_h*graft_self_renewal", "m": "a_h*(1 + chip_advantage)"}
+    a = {"h": "a_age", "g": "a_age*graft_self_renewal", "m": "a_age*(1 + chip_advantage)"}
     p_div = {"h": "pS", "g": "pS", "m": "pS*mut_pS"}
     s_names = [f"S_{c}" for c in CLONES]
     m_names = [f"M_{c}" for c in CLONES]
     p.define("Stot", total([f"{w[c]}*S_{c}" for c in CLONES] + ["w_LS*LS"]), "1e6/kg",
              "HSC in the niche (all clones)")
-    p.define("phi", "1/(1 + (2*a_h - 1)*Stot/(q_niche*S0))", "1", "niche self-renewal signal")
-    p.define("depletion", "max(0, 1 - Stot/(q_niche*S0))", "1", "HSC depletion of the niche")
-    p.define("act", "1 + act_max*depletion/(D50 + depletion)", "1", "HSC activation")
+    # the graft's HSC are taken to be as old as the patient (the twin has no donor age)
+    p.define("a_age", "a_h*max(0.75, 1 - hsc_age_decline*(age - 40))", "1",
+             "maximal self-renewal probability of the patient's HSC at this age")
+    p.define("reserve", "q_niche*(1 - hsc_damage)", "1",
+             "marrow reserve: HSC capacity and regenerative drive relative to healthy")
+    p.define("phi", "1/(1 + (2*a_age - 1)*Stot/(reserve*S0))", "1", "niche self-renewal signal")
+    p.define("depletion", "max(0, 1 - Stot/(reserve*S0))", "1", "HSC depletion of the niche")
+    p.define("act", "1 + reserve*act_max*depletion/(D50 + depletion)", "1", "HSC activation")
     p.define("Mtot", total(m_names), "1e6/kg", "progenitors of the normal clones")
     p.define("depM", "max(0, 1 - Mtot/(q_niche*M0))", "1", "progenitor depletion")
-    p.define("stimM", "1 + Mmax*depM/(0.1 + depM)", "1", "regenerative progenitor expansion")
-    # progenitor self-maintenance that balances the HSC influx exactly at homeostasis
-    p.define("rM", "kM - ampS*pS*S0/M0", "1/day", "progenitor self-renewal rate")
+    p.define("stimM", "1 + reserve*Mmax*depM/(0.1 + depM)", "1",
+             "regenerative progenitor expansion")
+    # progenitor self-maintenance that balances the HSC influx exactly at homeostasis (it
+    # compensates for HSC lost to prior therapy)
+    p.define("rM", "kM - ampS*pS*(1 - hsc_damage)*S0/M0", "1/day",
+             "progenitor self-renewal rate")
     p.define("fL", "fL40*max(0.2, 1 - lymph_age_decline*(age - 40))", "1",
              "lymphoid share of progenitor output")
     p.define("fP", "(1 - fL)*fP_share", "1", "platelet share")
@@ -97,8 +130,7 @@ def stem_component() -> Parts:
     p.define("prod0", "kM*q_niche*M0", "1e6/kg/day", "baseline progenitor output")
     init_share = {"h": "(1 - chip_fraction)", "g": "0", "m": "chip_fraction"}
     for c in CLONES:
-        damage = "*(1 - hsc_damage)" if c == "h" else ""
-        p.state(f"S_{c}", f"q_niche*S0*{init_share[c]}{damage}", "1e6/kg",
+        p.state(f"S_{c}", f"q_niche*(1 - hsc_damage)*S0*{init_share[c]}", "1e6/kg",
                 f"HSC, {CLONE_NAMES[c]}")
         p.state(f"M_{c}", f"q_niche*M0*{init_share[c]}", "1e6/kg",
                 f"progenitors, {CLONE_NAMES[c]}")
