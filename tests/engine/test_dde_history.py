@@ -87,3 +87,16 @@ def test_bad_history_is_a_typed_load_time_error(history, error, message):
     )
     with pytest.raises(error, match=message):
         build_symbolic(spec)
+
+
+def test_sbml_export_refuses_a_history_other_than_the_initial_value():
+    pytest.importorskip("libsbml")
+    from hematwin.model.sbml_export import to_sbml
+
+    with pytest.raises(ModelError, match=r"history of 'y'.*SBML cannot hold"):
+        to_sbml(linear_history_spec())
+    # a constant history equal to the initial value is what SBML means already
+    spec = linear_history_spec(states=(State("y", "y0"),),
+                               parameters=(Parameter("y0", 1.0), Parameter("tau", 1.0)),
+                               history={"y": "y0"})
+    assert "<csymbol" in to_sbml(spec)

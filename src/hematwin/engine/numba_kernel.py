@@ -23,12 +23,13 @@ at the shortest delay, every accepted step stored with its stages so that a dela
 y(t − τ) is read from the DP5 dense output (order 4, matching the solver) at any past time;
 y(t) for t < t0 is the model's declared history (``model_history``, an expression of t and
 the patient's parameters) or else the initial state; at t0 itself the initial state (a
-history that ends elsewhere is a jump, whose echoes at t0 + kτ are breakpoints). The derivative discontinuities at t0 + kτ (k ≤ 5) of
-the constant delays are stepped on exactly. State-dependent delays (``N_VARIABLE_DELAYS``):
-the lag τ(t, y) is evaluated with every right-hand side (``model_lags``); the step is capped
-at the model's declared lower bound ``min_lag`` or, without one, at the current lag; a step
-on which a lag leaves [0, max_lag] is halved until the crossing is located (step < 1e-10·t),
-where the patient stops with LAG_OUT_OF_RANGE.
+history that ends elsewhere is a jump, whose echoes at t0 + kτ are breakpoints). The
+derivative discontinuities at t0 + kτ (k ≤ 5) of the constant delays are stepped on
+exactly. State-dependent delays (``N_VARIABLE_DELAYS``): the lag τ(t, y) is evaluated with
+every right-hand side (``model_lags``); the step is capped at the model's declared lower
+bound ``min_lag`` or, without one, at the current lag; a step on which a lag leaves
+[0, max_lag] is halved until the crossing is located (step < 1e-10·t), where the patient
+stops with LAG_OUT_OF_RANGE.
 Their derivative discontinuities (where t − τ(t) crosses t0) are left to error control.
 
 Event semantics (see ``events.py``): integration stops at each event time; events at time t
