@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -35,10 +36,16 @@ def desolve_script(spec, times, bolus: list[tuple[float, int, float]]) -> str:
     lines = ["library(deSolve)", f"y0 <- c({', '.join(repr(v) for v in init)})",
              "names(y0) <- paste0('y', seq_along(y0))", "f <- function(t, y, p) {"]
     lines += [f"  y{i + 1} <- y[{i + 1}]" for i in range(m.n_states)]
-    for k, ((state, _, _), lag) in enumerate(zip(m.delays, m.lags, strict=True)):
+    for k, ((state, _, _), lag, history) in enumerate(
+            zip(m.delays, m.lags, m.histories, strict=True)):
         lag_code = sp.rcode(sp.sympify(lag.xreplace(params)).xreplace(names))
         lines.append(f"  lag{k + 1} <- {lag_code}")
-        lines.append(f"  z{k + 1} <- if (t - lag{k + 1} <= 0) y0[{state + 1}] "
+        before = ""  # the declared history before t0 = 0, else the initial value
+        if history is not None:
+            s = sp.Symbol("s")
+            code = sp.rcode(history.xreplace(params).xreplace({m.t: s}))
+            before = f"if (t - lag{k + 1} < 0) {{ s <- t - lag{k + 1}; {code} }} else "
+        lines.append(f"  z{k + 1} <- {before}if (t - lag{k + 1} <= 0) y0[{state + 1}] "
                      f"else lagvalue(t - lag{k + 1}, {state + 1})")
     derivs = []
     for i, expr in enumerate(m.rhs):
@@ -68,8 +75,17 @@ def run_desolve(script: str) -> np.ndarray:
     return np.array([[float(v) for v in row[1:]] for row in rows])
 
 
+def colijn_mackey_with_history():
+    # a non-constant past (issue #4, history functions for t < 0): stem cells and
+    # neutrophils oscillating 10 % about their initial values with a 20-day period
+    spec = colijn_mackey2005.spec("pcml")
+    return replace(spec, history={"Q": "Q0*(1 + 0.1*sin(2*pi*t/20))",
+                                  "N": "N0*(1 - 0.1*sin(2*pi*t/20))"})
+
+
 CASES = {
     "colijn_mackey2005": (lambda: colijn_mackey2005.spec("pcml"), None, 150.0),
+    "colijn_mackey2005_history": (colijn_mackey_with_history, None, 150.0),
     "craig2016": (lambda: craig2016.spec(), lambda: craig2016.regimen(), 20.0),
 }
 

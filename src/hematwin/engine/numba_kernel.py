@@ -21,12 +21,15 @@ eigenvalues the patient falls back to integrating every state.
 Delay differential equations (``N_DELAYS > 0``): method of steps with the step size capped
 at the shortest delay, every accepted step stored with its stages so that a delayed value
 y(t − τ) is read from the DP5 dense output (order 4, matching the solver) at any past time;
-y(t) for t < t0 is the initial state. The derivative discontinuities at t0 + kτ (k ≤ 5) of
-the constant delays are stepped on exactly. State-dependent delays (``N_VARIABLE_DELAYS``):
-the lag τ(t, y) is evaluated with every right-hand side (``model_lags``); the step is capped
-at the model's declared lower bound ``min_lag`` or, without one, at the current lag; a step
-on which a lag leaves [0, max_lag] is halved until the crossing is located (step < 1e-10·t),
-where the patient stops with LAG_OUT_OF_RANGE.
+y(t) for t < t0 is the model's declared history (``model_history``, an expression of t and
+the patient's parameters) or else the initial state; at t0 itself the initial state (a
+history that ends elsewhere is a jump, whose echoes at t0 + kτ are breakpoints). The
+derivative discontinuities at t0 + kτ (k ≤ 5) of the constant delays are stepped on
+exactly. State-dependent delays (``N_VARIABLE_DELAYS``): the lag τ(t, y) is evaluated with
+every right-hand side (``model_lags``); the step is capped at the model's declared lower
+bound ``min_lag`` or, without one, at the current lag; a step on which a lag leaves
+[0, max_lag] is halved until the crossing is located (step < 1e-10·t), where the patient
+stops with LAG_OUT_OF_RANGE.
 Their derivative discontinuities (where t − τ(t) crosses t0) are left to error control.
 
 Event semantics (see ``events.py``): integration stops at each event time; events at time t
@@ -71,13 +74,17 @@ FAC_MAX = 10.0
 
 
 @nb.njit(cache=True, error_model="numpy")
-def _delayed_values(t, hist):
-    """z[d] = y_i(t − τ_d) from the stored steps (or the initial state before t0)."""
+def _delayed_values(t, p, hist):
+    """z[d] = y_i(t − τ_d) from the stored steps; before t0 the declared history
+    (``model_history``) or the initial state; at t0 itself the initial state."""
     hist_t, hist_h, hist_y, hist_K, hmeta, tau, z, y_before = hist
     count = int(hmeta[0])
     for d in range(N_DELAYS):
         i = DELAY_STATE[d]
         s = t - tau[d]
+        if DELAY_HISTORY[d] and s < hmeta[1]:
+            z[d] = model_history(d, s, p)
+            continue
         if count == 0 or s <= hmeta[1]:
             z[d] = y_before[i]
             continue
@@ -157,7 +164,7 @@ def _f(t, y, p, rate, out, hist):
     if N_VARIABLE_DELAYS > 0:
         _state_dependent_lags(t, y, p, hist)
     if N_DELAYS > 0:
-        _delayed_values(t, hist)
+        _delayed_values(t, p, hist)
     model_rhs(t, y, hist[6], p, out)
     for i in range(N_STATES):
         out[i] += rate[i]

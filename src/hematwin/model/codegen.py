@@ -91,13 +91,26 @@ def _constant_lag(model: SymbolicModel, k: int) -> sp.Expr:
     return model.lag_bounds[0] if model.lag_bounds[0] is not None else sp.oo
 
 
+def _history_body(model: SymbolicModel, histories: tuple[sp.Expr | None, ...]) -> list[str]:
+    """Body of ``model_history(k, t, p)``: one branch per delayed value with a history."""
+    lines = []
+    for k, h in enumerate(histories):
+        if h is not None:
+            lines.append(f"    if k == {k}:")
+            lines += _body(model, [("value", h)], uses_states=False, indent="        ")
+            lines.append("        return value")
+    return [*lines, "    return math.nan"]
+
+
 def model_function_source(
     model: SymbolicModel, decorator: str = "", block: LinearBlock | None = None
 ) -> str:
     """Source of ``model_rhs``, ``model_jac``, ``model_dfdt``, ``model_init``,
     ``model_outputs``, ``model_linear`` (A and b of the linear block, if any) and of the
     delays: ``model_delays`` (constant lags), ``model_lags`` (every lag at (t, y), for
-    state-dependent delays) and ``model_lag_bounds`` (declared min and max lag).
+    state-dependent delays), ``model_lag_bounds`` (declared min and max lag) and
+    ``model_history`` (the declared history at a time t before t0 of the k-th delayed
+    value, if its ``DELAY_HISTORY`` flag is 1; the others take the initial state).
 
     ``decorator`` is put before every function (e.g. ``@nb.njit(cache=True)``).
     """
@@ -107,6 +120,7 @@ def model_function_source(
     linear = block.linear if block else ()
     ode = block.ode if block else tuple(range(n))
     m = len(linear)
+    histories = model.histories
     if block:
         lin_targets = [(f"A[{i}, {j}]", block.A[i, j]) for i in range(m) for j in range(m)]
         lin_targets += [(f"b[{i}]", e) for i, e in enumerate(block.b)]
@@ -124,6 +138,7 @@ def model_function_source(
         f"N_VARIABLE_DELAYS = {model.n_state_dependent}",
         f"DELAY_VARIABLE = {_index_array(tuple(int(v) for v in model.state_dependent))}",
         f"HAS_MIN_LAG = {model.lag_bounds[0] is not None}",
+        f"DELAY_HISTORY = {_index_array(tuple(int(h is not None) for h in histories))}",
         f"LIN_IDX = {_index_array(linear)}",
         f"ODE_IDX = {_index_array(ode)}",
         "",
@@ -150,6 +165,9 @@ def model_function_source(
                         else sp.Integer(0)),
                        ("out[1]", model.lag_bounds[1] if model.lag_bounds[1] is not None
                         else sp.oo)], uses_states=False),
+        "",
+        f"{deco}def model_history(k, t, p):",
+        *_history_body(model, histories),
         "",
         f"{deco}def model_rhs(t, y, z, p, out):",
         *_body(model, [(f"out[{i}]", e) for i, e in enumerate(model.rhs)]),

@@ -328,10 +328,25 @@ class _Exporter:
     def __init__(self, spec: ModelSpec, regimen: Regimen | None) -> None:
         self.spec = spec
         self.symbolic: SymbolicModel = build_symbolic(spec)
+        self._refuse_history()
         self.regimen = regimen
         self.doc = libsbml.SBMLDocument(SBML_LEVEL, SBML_VERSION)
         self.model = self.doc.createModel()
         self.units: dict[str, str | None] = {}
+
+    def _refuse_history(self) -> None:
+        """SBML has no construct for a delayed state's value before the start (a delay
+        csymbol reads the initial value there): a declared history other than the constant
+        initial value would be lost, so it is refused."""
+        sym = self.symbolic
+        values = sym._substitute(tuple(e for _, e in sym.history_raw))
+        for (state, _), history in zip(sym.history_raw, values, strict=True):
+            if sp.simplify(history - sym.initial[state]) != 0:
+                name = self.spec.states[state].name
+                raise ModelError(
+                    f"history of {name!r} before t0, {dict(self.spec.history)[name]!r}, is "
+                    f"not its initial value {sym.initial[state]}; SBML cannot hold a history "
+                    "function", model=self.spec.name, field=f"history.{name}")
 
     def _check(self, code: int, what: str) -> None:
         if code != libsbml.LIBSBML_OPERATION_SUCCESS:

@@ -115,6 +115,11 @@ class ModelSpec:
         reach back, as numbers or expressions of parameters. The lower bound caps the step
         size (without it the step is capped at the current lag); a lag outside
         [0, max_lag] at run time flags the patient.
+    history: for delay equations, the value of a delayed state before the start time t0,
+        ``{state: expression in t and parameters}`` (given as a mapping, stored as sorted
+        (state, text) pairs); a state not listed keeps its initial value as its history.
+        A history whose value at t0 differs from the initial value is a jump at t0
+        (allowed, as in deSolve's ``dede``).
     """
 
     name: str
@@ -130,11 +135,16 @@ class ModelSpec:
     file: str | None = None
     min_lag: str | float | None = None
     max_lag: str | float | None = None
+    history: tuple[tuple[str, str], ...] = ()
     meta: dict = field(default_factory=dict, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         for name in ("states", "parameters", "equations", "definitions", "outputs"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
+        history = dict(self.history)  # a mapping or (state, expression) pairs
+        object.__setattr__(
+            self, "history", tuple(sorted((str(k), str(v)) for k, v in history.items()))
+        )
         seen: dict[str, str] = {}
         for kind, items in (
             ("state", self.states),

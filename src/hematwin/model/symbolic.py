@@ -231,6 +231,7 @@ class SymbolicModel:
     outputs_raw: tuple[sp.Expr, ...]
     delays: tuple[tuple[int, sp.Expr, sp.Symbol], ...] = ()
     lag_bounds: tuple[sp.Expr | None, sp.Expr | None] = (None, None)
+    history_raw: tuple[tuple[int, sp.Expr], ...] = ()
 
     @property
     def n_delays(self) -> int:
@@ -287,6 +288,15 @@ class SymbolicModel:
         return self._substitute(self.outputs_raw)
 
     @cached_property
+    def histories(self) -> tuple[sp.Expr | None, ...]:
+        """For every delayed value, the declared history of its state (an expression of t
+        and parameters, used before t0), or None: the initial value is the history."""
+        declared = dict(zip((i for i, _ in self.history_raw),
+                            self._substitute(tuple(e for _, e in self.history_raw)),
+                            strict=True))
+        return tuple(declared.get(state) for state, _, _ in self.delays)
+
+    @cached_property
     def jacobian(self) -> sp.Matrix:
         """∂f/∂y, analytic (the derivative of a step function is taken as 0: it is zero
         everywhere except on the step itself, where no solver evaluates it)."""
@@ -333,6 +343,27 @@ def _order_definitions(
     for n in parsed:  # keep the author's order where dependencies allow
         visit(n, [])
     return order
+
+
+def _parse_histories(
+    spec: ModelSpec, known: dict[str, sp.Symbol], delays: DelayRegistry, where: dict
+) -> tuple[tuple[int, sp.Expr], ...]:
+    """(state index, expression) of every declared history; the state must be declared
+    and appear delayed in an equation or definition."""
+    delayed = {state for state, _, _ in delays.entries}
+    index = {s.name: i for i, s in enumerate(spec.states)}
+    out = []
+    for name, text in spec.history:
+        context = f"history {name}(t < t0) = {text}"
+        if name not in index:
+            raise ModelError(f"history for {name!r}, which is not a declared state "
+                             f"({context})", field=f"history.{name}", **where)
+        if index[name] not in delayed:
+            raise ModelError(f"history for {name!r}, which is never used delayed as "
+                             f"{name}(t - tau) ({context})", field=f"history.{name}", **where)
+        expr = parse_expression(text, known, spec=spec, line=None, context=context)
+        out.append((index[name], expr))
+    return tuple(out)
 
 
 def build_symbolic(spec: ModelSpec) -> SymbolicModel:
@@ -423,6 +454,7 @@ def build_symbolic(spec: ModelSpec) -> SymbolicModel:
             bound, param_names, spec=spec, line=None, context=f"{name} = {bound}")
         for name, bound in (("min_lag", spec.min_lag), ("max_lag", spec.max_lag))
     )
+    history = _parse_histories(spec, known, delays, where)
     model = SymbolicModel(
         spec=spec,
         t=t,
@@ -434,7 +466,18 @@ def build_symbolic(spec: ModelSpec) -> SymbolicModel:
         outputs_raw=tuple(outputs),
         delays=tuple(delays.entries),
         lag_bounds=lag_bounds,
+        history_raw=history,
     )
+    # a history may use the time and parameters (definitions of those) only
+    for (state, _), expr in zip(history, model._substitute(tuple(e for _, e in history)),
+                                strict=True):
+        bad = expr.free_symbols - {t, *params}
+        if bad:
+            name = spec.states[state].name
+            raise ModelError(
+                f"history of {name!r}, {dict(spec.history)[name]!r}, uses "
+                f"{sorted(map(str, bad))}; a history may use the time {TIME!r} and "
+                "parameters only", field=f"history.{name}", **where)
     # a lag may use states and definitions, but neither the time nor another delayed value
     banned = {t, *model.delay_symbols}
     for (state, _, _), lag in zip(model.delays, model.lags, strict=True):

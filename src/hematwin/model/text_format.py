@@ -10,6 +10,8 @@ Layout::
     # min_lag: 0.5, max_lag: 2*tau    # optional, state-dependent delays X(t - lag(y)) only:
                                       # bounds of every such lag (numbers or parameter
                                       # expressions)
+    # history: {N: "N0*(1 + 0.1*sin(2*pi*t/20))"}   # optional, delay equations only: a
+                                      # delayed state's value for t < t0 (t, parameters)
     parameters:
       Circ0: {value: 5.05, unit: 1e9/L, lower: 0, description: baseline ANC,
               citation: "Friberg 2002, Table 3"}
@@ -107,7 +109,7 @@ def parse_model_yaml(text: str, *, file: str | None = None) -> ModelSpec:
     top = _key_lines(root)
     _plain(root, file)  # duplicate-key check over the whole document
     allowed = {"name", "description", "citation", "time_unit", "method", "parameters",
-               "states", "equations", "outputs", "min_lag", "max_lag"}
+               "states", "equations", "outputs", "min_lag", "max_lag", "history"}
     for key, (line, _) in top.items():
         if key not in allowed:
             raise ModelError(f"unknown section {key!r}; expected one of {sorted(allowed)}",
@@ -184,6 +186,11 @@ def parse_model_yaml(text: str, *, file: str | None = None) -> ModelSpec:
                                           line=line, equation=text)
             outputs.append(Output(name=m.group(1), expression=m.group(2).strip(), line=line))
 
+    history = _plain(top["history"][1], file) if "history" in top else {}
+    if not isinstance(history, dict):
+        raise ModelError("'history' must be a mapping {state: expression in t}", file=file,
+                         line=top["history"][0], field="history")
+
     return ModelSpec(
         name=scalar("name"),
         description=scalar("description"),
@@ -198,6 +205,7 @@ def parse_model_yaml(text: str, *, file: str | None = None) -> ModelSpec:
         file=file,
         min_lag=_plain(top["min_lag"][1], file) if "min_lag" in top else None,
         max_lag=_plain(top["max_lag"][1], file) if "max_lag" in top else None,
+        history=history,
     )
 
 

@@ -37,6 +37,8 @@ def to_yaml(spec: ModelSpec) -> str:
     for key in ("min_lag", "max_lag"):  # bounds of state-dependent delays, when declared
         if getattr(spec, key) is not None:
             head[key] = getattr(spec, key)
+    if spec.history:  # values of delayed states before t0, when not the initial value
+        head["history"] = dict(spec.history)
     parameters: dict[str, dict] = {}
     for p in spec.parameters:
         fields: dict[str, object] = {"value": p.default, "unit": p.unit}
