@@ -8,10 +8,14 @@ cell with probability a_c·φ, where
     φ = 1 / (1 + (2 a − 1) · S_total / (r · S0))
 
 so that a niche of reserve r (below) holds exactly r·S0 host HSC (2 a φ = 1, a the host's
-self-renewal probability at its age). A clone with
-a higher self-renewal probability (clonal-hematopoiesis mutant, leukemic stem cell) expands
-and displaces the others. When the niche is depleted (after conditioning or in a graft's
-early days) quiescent HSC are activated: act = 1 + act_max · D/(D50 + D), D = depletion.
+self-renewal probability at its age). A clone with a higher self-renewal probability
+(clonal-hematopoiesis mutant, leukemic stem cell) expands and displaces the others. When the
+niche is depleted (after conditioning or in a graft's early days) quiescent HSC are
+activated: act = 1 + r · act_max · D/(D50 + D), D = depletion.
+
+Marrow cellularity falls with age (roughly 100 − age %: Hartsock et al., Am J Clin Pathol
+1965;43:326); the twin's marrow is counted in cells per kg and does not model the fat that
+replaces it, so cellularity itself is not an output.
 
 Patient modifiers act on function, relative to the calibrated 40-year-old with a healthy
 marrow:
