@@ -2,7 +2,8 @@
 
 Each cytotoxic agent has one- or two-compartment PK in its clinical dosing basis (mg/m², mg/kg
 or mg) and kills target cell classes at rate potency × weight × concentration (a linear
-effect, as Friberg 2002). Target classes: ``hsc``, ``mpp`` (progenitors), ``prolif``
+effect, as Friberg 2002; the kill of leukemic stem cells saturates, see ``LEUKEMIC_KMAX``).
+Target classes: ``hsc``, ``mpp`` (progenitors), ``prolif``
 (proliferating precursors of every lineage), ``lsc``, ``blast``, ``lymph``. The weights
 encode each agent's known selectivity — busulfan and melphalan are stem-cell toxic
 (myeloablative), fludarabine and ATG are lymphotoxic, cytarabine and anthracyclines hit
@@ -25,7 +26,7 @@ TARGETS = ("hsc", "mpp", "prolif", "lsc", "blast", "lymph")
 AGENTS: dict[str, tuple] = {
     "ARAC": ("cytarabine", "mg/m2", (40.0, 40.0, 0.0, 1.0),
              "Hamada et al., Clin Pharmacokinet 2002;41:705 (CL ~40 L/h/m2, t1/2 1-3 h)",
-             dict(hsc=0.02, mpp=1.0, prolif=1.0, lsc=1.5, blast=1.5, lymph=0.3)),
+             dict(hsc=0.02, mpp=1.0, prolif=1.0, lsc=1.2, blast=1.5, lymph=0.3)),
     "DNR": ("daunorubicin", "mg/m2", (40.0, 20.0, 60.0, 700.0),
             "Robert, Clin Pharmacokinet 1993;24:275 (Vss large, terminal t1/2 ~20 h)",
             dict(hsc=0.05, mpp=1.0, prolif=1.0, lsc=2.0, blast=1.5, lymph=0.3)),
@@ -54,7 +55,8 @@ POTENCY = {"ARAC": 10.0, "DNR": 20.0, "BU": 6.0, "CY": 0.6, "MEL": 30.0, "FLU": 
 CR_SOURCE = "calibrated: 7+3 CR rate 57-83 % (Fernandez et al., NEJM 2009;361:1249)"
 RECOVERY_SOURCE = ("calibrated: 7+3 neutrophil recovery (ANC >= 1.0) day 21-35; median 32 days"
                    " in the 7+3 arm of Lancet et al., Blood 2014;123:3239")
-CALIBRATED = {"pot_ARAC": CR_SOURCE, "pot_DNR": CR_SOURCE, "w_ARAC_lsc": CR_SOURCE,
+CALIBRATED = {"pot_ARAC": CR_SOURCE, "pot_DNR": CR_SOURCE,
+              "w_ARAC_lsc": CR_SOURCE + ", with kmax_lsc",
               "w_DNR_lsc": CR_SOURCE, "w_ARAC_mpp": RECOVERY_SOURCE,
               "w_DNR_mpp": RECOVERY_SOURCE}
 """Calibrated drug parameters and their targets (validation/twin_targets.md). The leukemic
@@ -65,9 +67,9 @@ to their weight on proliferating precursors (1.0: both agents kill cycling cells
 committed progenitors cycle), which takes normal granulopoiesis to aplasia (ANC nadir
 < 0.1 ×10⁹/L) and puts the cohort's neutrophil recovery on day 26-28, where 0.3 and 0.5
 left the marrow making neutrophils through induction (recovery on day 13-15)."""
-LEUKEMIC_KMAX = {"lsc": 10.0}
-KMAX_SOURCE = ("calibrated: 7+3 CR rate (Fernandez 2009) and relapse after sibling HSCT in "
-               "CR1, 24 % at 5 years (Gale et al., Leukemia 1996;10:1687)")
+LEUKEMIC_KMAX = {"lsc": 12.0}
+KMAX_SOURCE = ("calibrated with w_ARAC_lsc: 7+3 CR rate 57-83 % (Fernandez et al., NEJM "
+               "2009;361:1249); saturable form: Bruce et al., J Natl Cancer Inst 1966;37:233")
 """Saturable kill of leukemic stem cells: kill = kmax·k/(kmax + k), k the sum of the linear
 terms (potency × weight × concentration) — linear at low concentration, bounded by kmax. The
 agents that dominate leukemic kill are cell-cycle-phase specific (cytarabine kills cells in S
@@ -75,8 +77,12 @@ phase), so their kill plateaus with dose once the cycling cells are hit (Bruce, 
 Valeriote, J Natl Cancer Inst 1966;37:233, phase-specific agents; the Emax form of Holford &
 Sheiner, Clin Pharmacokinet 1981;6:429), and intracellular ara-CTP formation saturates at
 plasma cytarabine of a few µM, well below high-dose levels (Plunkett et al., Semin Oncol
-1985;12(2 Suppl 3):20). With a linear kill, 3 g/m² cytarabine gave ~60 logs of LSC kill per
-dose and every patient's leukemia fell to 1e-60 ×10⁶/kg."""
+1985;12(2 Suppl 3):20). With a linear kill, 3 g/m² cytarabine gave ~20 logs of LSC kill per
+dose and every patient's leukemia fell to 1e-60 ×10⁶/kg. kmax_lsc = 12/day with the cytarabine
+LSC weight 1.2 gives the 7+3 CR rate 69 % (weight 1.0: 6 %, 1.3: 94 %, with LSC division
+bounded by one cell cycle, leukemia.py); with kmax 6/day each high-dose cytarabine course
+kills ~4 logs and most patients in CR relapse before a day-150 transplant
+(validation/twin_targets.md)."""
 RADIATION = dict(hsc=1.0, mpp=1.0, prolif=1.0, lsc=1.0, blast=1.0, lymph=1.5)
 
 

@@ -37,15 +37,21 @@ could not cure anyone. Two treatments, consistent with each other:
   over (Kimmel & Axelrod, Branching Processes in Biology, Springer 2015, ch. 1: the
   deterministic mean ignores extinction).
 * *Probability that the leukemia persists* (output ``leukemia_persistence``): each LSC
-  divides at rate p·act into two daughters, each of which stays a stem cell with probability
+  divides at rate ``div_LSC`` into two daughters, each of which stays a stem cell with probability
   s = a·φ (Stiehl 2015's self-renewal fraction). As a birth–death process: births (two stem
-  daughters) at rate b = p·act·s², deaths (none) at p·act·(1 − s)² plus the drug and GVL kill.
+  daughters) at rate b = div_LSC·s², deaths (none) at div_LSC·(1 − s)² plus the drug and GVL kill.
   A lineage escapes extinction with probability 1 − d/b when b > d (linear birth–death
   process; Kendall, Ann Math Stat 1948;19:1 — the closed form the library's SSA test
   checks), so with N = LS/LS_cell cells the leukemia persists with probability
   1 − exp(−N·max(0, 1 − d/b)) under the current rates (Poisson number of surviving
   lineages). It reads "would the leukemia survive if today's rates held": during GVL or
   chemotherapy (d > b) it is 0 even while cells remain, so read it after the therapy.
+
+**LSC division in aplasia.** LSC divide at the niche-driven rate p·act of the HSC (``act``,
+:mod:`hematwin.twin.stem`), which reaches ~41 in an emptied marrow; for LSC that would be two
+divisions a day, faster than any measured AML cell cycle, and any LSC surviving induction
+refilled the marrow within weeks. Their division is therefore bounded by one cell cycle,
+``div_max_L`` = 0.5/day (median myeloblast Tc 48 h: Raza et al., Br J Haematol 1991).
 
 Names provided: ``LS`` (state), ``w_LS``, ``crowd``, ``flux_N_l``, ``marrow_blast_pct``.
 Names used: ``phi``, ``act``, ``kill_lsc``, ``kill_blast``, ``kill_prolif``, ``gvl``,
@@ -97,7 +103,13 @@ def leukemia_component() -> Parts:
     _cml_parameters(p)
     aml = "leuk_block"
     cml = "(1 - leuk_block)"
+    p.param("div_max_L", 0.5, "1/day", 0.1, 100,
+            "fastest division of a leukemic stem cell (one cell cycle)",
+            "1/Tc with the AML myeloblast cell cycle Tc: median 48 h, range 11.5-211 h (Raza "
+            "et al., Br J Haematol 1991, BrdU in 128 patients)")
     p.define("p_LSC", f"{aml}*p_L + {cml}*p_CML", "1/day", "LSC division rate (AML or CML)")
+    p.define("div_LSC", "min(p_LSC*act, div_max_L)", "1/day",
+             "LSC divisions per day: the niche activation, bounded by one cell cycle")
     p.define("a_LSC", f"{aml}*a_L + {cml}*a_CML", "1", "LSC self-renewal (AML or CML)")
     p.define("fold_ay", "1/(1 + (F_ay - 1)*E_imatinib)", "1",
              "imatinib: remaining share of leukemic progenitor production")
@@ -112,8 +124,8 @@ def leukemia_component() -> Parts:
             "CML leukemic differentiated cells")
     p.define("q_LS", "LS/(LS + LS_cell)", "1", "quasi-extinction factor of LSC births")
     p.define("q_LB", "LB/(LB + LB_cell)", "1", "quasi-extinction factor of blast proliferation")
-    p.ode("LS", "p_LSC*act*(2*a_LSC*phi*q_LS - 1)*LS - (kill_lsc + gvl)*LS")
-    p.ode("LB", f"{aml}*amp_LB*2*p_L*act*(1 - a_L*phi)*LS + r_LB*(q_LB - LB/LB_max)*LB"
+    p.ode("LS", "div_LSC*(2*a_LSC*phi*q_LS - 1)*LS - (kill_lsc + gvl)*LS")
+    p.ode("LB", f"{aml}*amp_LB*2*div_LSC*(1 - a_L*phi)*LS + r_LB*(q_LB - LB/LB_max)*LB"
                 " - (d_LB + k_out_LB + kill_blast + gvl)*LB")
     p.ode("LPB", "k_out_LB*LB/BV - k_PB*LPB")
     p.ode("LP", f"{cml}*ay_CML*fold_ay*LS - (d_LP + kill_blast + gvl)*LP")
@@ -128,9 +140,9 @@ def leukemia_component() -> Parts:
     p.output("blasts_blood", "LPB", "1e9/L", "circulating blasts")
     p.output("bcr_abl_pct", "100*N_l/(ANC + 1e-12)", "%",
              "BCR::ABL1 ratio (leukemic share of neutrophils)")
-    p.define("b_LSC", "p_LSC*act*(a_LSC*phi)^2", "1/day",
+    p.define("b_LSC", "div_LSC*(a_LSC*phi)^2", "1/day",
              "LSC births (division into two stem daughters)")
-    p.define("d_LSC", "p_LSC*act*(1 - a_LSC*phi)^2 + kill_lsc + gvl", "1/day",
+    p.define("d_LSC", "div_LSC*(1 - a_LSC*phi)^2 + kill_lsc + gvl", "1/day",
              "LSC deaths (division into two differentiating daughters, drug and GVL kill)")
     p.output("leukemia_persistence",
              "1 - exp(-(LS/LS_cell)*max(0, 1 - d_LSC/max(b_LSC, 1e-30)))", "1",

@@ -9,7 +9,9 @@
 - Alloreactive donor T cells (``TA``) expand on host antigen, are restrained by GVHD
   prophylaxis (``immunosuppression``), drive the GVHD hazard, kill leukemic cells
   (graft-versus-leukemia) and residual host hematopoiesis (→ full donor chimerism).
-- Surviving host T cells reject the graft (host-versus-graft), scaled by HLA disparity.
+- Host alloreactive T cells that survive conditioning expand on donor antigen and reject the
+  graft (host-versus-graft), more with HLA disparity, less under prophylaxis and against the
+  donor's alloreactive T cells (``HR``).
 - Donor lymphocyte infusions add to ``T4_g``, ``T8_g`` and ``TA``.
 
 Names provided: ``imm_h``, ``imm_g``, ``imm_m`` (immune kill rates of each clone's
@@ -71,15 +73,27 @@ def lymphoid_component() -> Parts:
     p.param("TA50_gvhd", 0.005, "1e9/L", 1e-4, 1,
             "alloreactive T giving half-maximal GVHD hazard", "calibrated (Bensinger 2001)")
     p.param("k_gvl", 1.5, "1/day", 0, 10, "maximal graft-versus-leukemia kill rate",
-            "assumption; not calibrated: the relapse target after alloHSCT in CR1 "
-            "(aml_allo_relapse, validation/twin_targets.md) is missed for any k_gvl, since GVL "
-            "fades with TA and the leukemic line has no extinction")
+            "assumption; not calibrated: in the relapse case after alloHSCT in CR1 "
+            "(aml_allo_relapse, validation/twin_targets.md) every patient in CR1 at "
+            "transplant is already below one leukemic stem cell, so k_gvl does not change it")
     p.param("TA50_gvl", 0.005, "1e9/L", 1e-4, 1, "alloreactive T giving half-maximal GVL",
             "calibrated")
     p.param("k_gvh_marrow", 0.5, "1/day", 0, 5,
             "maximal kill of residual host hematopoiesis by donor T", "calibrated")
     p.param("k_hvg", 0.5, "1/day", 0, 5, "maximal rejection rate of the graft by host T",
             "calibrated: graft failure after RIC without ATG")
+    p.param("hvg_precursors", 0.05, "1", 0.001, 0.1,
+            "share of host T cells alloreactive against an allogeneic graft",
+            "alloreactive T-cell precursor frequency 1-10 % (Suchin et al., J Immunol "
+            "2001;166:973)")
+    p.param("k_hvg_exp", 4.0, "1/day", 0.1, 10,
+            "expansion of host alloreactive T cells on donor antigen",
+            "calibrated: graft failure after FluBu2 without ATG and a T-replete haploidentical "
+            "graft under ciclosporin + methotrexate (tests/twin), none after matched-sibling "
+            "or ATG-containing conditioning or myeloablative BuCy with cord blood")
+    p.param("HR50_hvg", 0.005, "1e9/L", 1e-4, 1,
+            "host alloreactive T cells giving half-maximal rejection",
+            "assumption: as TA50_gvl for the donor's alloreactive T cells")
     p.param("hla_disparity", 0.0, "1", 0, 1,
             "HLA disparity (0 matched sibling, ~0.3 matched unrelated, 1 haploidentical)",
             "therapy/graft covariate")
@@ -136,15 +150,27 @@ def lymphoid_component() -> Parts:
     p.state("HOST_AG", 1.0, "1", "host alloantigen presentation (1 = untouched host)")
     p.ode("HOST_AG", "-host_antigen_decay*graft_allogeneic*HOST_AG")
     p.ode("TA", "graft_allogeneic*k_allo*(1 + hla_disparity)*HOST_AG*(1 - immunosuppression)"
-                "*TA*(1 - TA/TA_max) - k_TA*TA - kill_lymph*TA")
+                "*TA*(1 - TA/TA_max) - k_TA*TA - (kill_lymph + rej)*TA")
     p.define("gvl", "graft_allogeneic*k_gvl*TA/(TA50_gvl + TA)", "1/day",
              "graft-versus-leukemia kill rate")
     p.define("gvhd_drive", "graft_allogeneic*k_gvhd*TA/(TA50_gvhd + TA)", "1/day",
              "GVHD hazard")
     p.define("gvh_marrow", "graft_allogeneic*k_gvh_marrow*TA/(TA50_gvl + TA)", "1/day",
              "donor T kill of residual host hematopoiesis")
-    p.define("rej", "graft_allogeneic*k_hvg*(0.2 + hla_disparity)*T_host/(CD4_0 + CD8_0)",
-             "1/day", "host-versus-graft rejection rate")
+    # host-versus-graft: the host's alloreactive T cells that survived conditioning expand on
+    # donor antigen (more with HLA disparity; minor antigens alone count 0.2), restrained by
+    # the prophylaxis and killed by the donor's alloreactive T cells (gvh_marrow), so that the
+    # T cells of a T-replete graft protect it (T-cell depletion raises graft failure: Marmont
+    # et al., Blood 1991;78:2120); rejection kills graft stem cells, progenitors and T cells.
+    p.state("HR", "hvg_precursors*(CD4_0 + CD8_0)", "1e9/L",
+            "host T cells alloreactive against the graft")
+    # tolerance: alloantigen presentation wanes on both sides alike (HOST_AG; assumption),
+    # so host T cells left after myeloablation cannot reject once prophylaxis is tapered
+    p.ode("HR", "graft_allogeneic*(k_hvg_exp*(0.2 + hla_disparity)*HOST_AG"
+                "*(1 - immunosuppression)*HR*(1 - HR/TA_max) - k_TA*HR)"
+                " - (kill_lymph + gvh_marrow)*HR")
+    p.define("rej", "graft_allogeneic*k_hvg*HR/(HR50_hvg + HR)", "1/day",
+             "host-versus-graft rejection rate")
     p.define("imm_h", "gvh_marrow", "1/day", "immune attack on host hematopoiesis")
     p.define("imm_m", "gvh_marrow", "1/day", "immune attack on the host mutant clone")
     p.define("imm_g", "rej", "1/day", "immune attack on the graft")
@@ -154,5 +180,7 @@ def lymphoid_component() -> Parts:
     p.output("cd8", "T8_h + T8_g", "1e9/L", "CD8 T cells")
     p.output("nk", "NK", "1e9/L", "NK cells")
     p.output("b_cells", "BC", "1e9/L", "B cells")
+    p.output("host_alloreactive_t", "HR", "1e9/L",
+             "host T cells alloreactive against the graft")
     p.output("alloreactive_t", "TA", "1e9/L", "alloreactive donor T cells")
     return p
