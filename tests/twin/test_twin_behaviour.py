@@ -34,7 +34,8 @@ CONDITIONING_START = -10.0
 
 AML_IN_REMISSION = {"LS_0": 1e-2, "LB_0": 1e-2, "a_L": 0.9}
 """Residual AML at conditioning: leukemic stem cells 10⁻² ×10⁶/kg (~1 % of the normal HSC
-pool; at 10⁻³ BuCy alone now takes them below one cell, see leukemia.py), marrow blasts 10⁻² ×10⁹/kg (< 0.1 % of marrow cells: a complete remission), LSC
+pool; at 10⁻³ BuCy alone now takes them below one cell, see leukemia.py), marrow
+blasts 10⁻² ×10⁹/kg (< 0.1 % of marrow cells: a complete remission), LSC
 self-renewal in the middle of the twin's calibrated cohort range (0.80-0.95)."""
 
 
