@@ -573,12 +573,20 @@ TARGETS = (
     Target("engraft_cord_n", "double cord blood: neutrophils day 23 ± 2",
            "Barker et al., Blood 2005;105:1343", _engraft(DOUBLE_CORD.source, 0),
            lambda v: abs(v - 23) <= 2, _f("{:.0f}")),
-    Target("gcsf_after_transplant", "G-CSF from day +1 brings neutrophil engraftment "
-           "earlier by 0.5-8 days",
-           "Gupta et al., Am J Blood Res 2021 (meta-analysis of RCTs: -0.94 d, 95 % CI "
-           "0.51-1.38); Blood 1998;92:2725 (T-cell-depleted sibling marrow: 20 → 12 days)",
-           lambda m: gcsf_after_transplant(m)[PBSC.source], lambda v: 0.5 <= v <= 8,
-           _f("{:.0f} days")),
+    Target("gcsf_after_transplant", "G-CSF from day +1 brings neutrophil engraftment after a "
+           "sibling blood stem cell graft earlier by 0.51-1.38 days",
+           "Gupta et al., Am J Blood Res 2021 (meta-analysis of RCTs of G-CSF after allogeneic "
+           "transplant: -0.94 d, 95 % CI 0.51-1.38)",
+           lambda m: gcsf_after_transplant(m)[PBSC.source], lambda v: 0.51 <= v <= 1.38,
+           _f("{:.0f} days"),
+           xfail="4 days earlier (13 → 9; marrow 4, double cord 5): in aplasia endogenous "
+           "G-CSF (~39× baseline, ~1 ng/mL) already saturates proliferation and maturation "
+           "(caps 4 and 2), but reserve release is only half-maximal at 1 ng/mL (SC50R), so "
+           "filgrastim still speeds the release of the first maturing cells; the published ~1 "
+           "day (up to 8 days only after T-cell-depleted marrow, Blood 1998;92:2725) needs "
+           "release near-saturated in aplasia too, which conflicts with the filgrastim rows "
+           "(van der Auwera 2001). Earlier this row accepted 0.5-8 days, mixing the two "
+           "settings"),
     Target("asct_rmse", "ASCT platelets vs mean curve days 0-30: RMSE ≤ 30 ×10⁹/L",
            "shared/data/asct (53 patients)", lambda m: asct_platelets(m)["rmse"],
            lambda v: v <= 30, _f("{:.0f}"),
