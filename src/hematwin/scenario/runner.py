@@ -149,10 +149,13 @@ class ScenarioResult:
 def patient_parameters(scenario: Scenario, spec: Any) -> tuple[dict[str, float], list[str]]:
     """The typical parameters of the scenario's patient, and notes on what was not modelled."""
     from hematwin.therapy.disease import aml_at_diagnosis, cml_chronic_phase
+    from hematwin.therapy.patient import baseline_hb
 
     p = scenario.patient
     notes: list[str] = []
-    values: dict[str, float] = {"age": p.age, **p.modifiers.parameters(), **p.parameters}
+    values: dict[str, float] = {"age": p.age,
+                                "HB0": baseline_hb(p.sex, spec.parameter("HB0").default),
+                                **p.modifiers.parameters(), **p.parameters}
     if p.disease == "aml":
         burden = aml_at_diagnosis(p.marrow_blasts_pct or 60.0, params=values)
         values.update({k: v for k, v in burden.params().items() if k not in p.parameters})

@@ -27,6 +27,22 @@ REFERENCE_WEIGHT_KG = 70.0
 1994;121:278: one red-cell unit raises Hb by ~1 g/dL in a 70-kg adult)."""
 
 
+HB_SEX_OFFSET_G_DL = {"female": -0.95, "male": 0.95}
+"""Shift of the baseline hemoglobin from the twin's sex-neutral reference (``HB0``, 14 g/dL):
+iron-replete men aged 18-44 have 1.9 g/dL more hemoglobin than women (1.895 g/dL in NHANES I;
+Am J Epidemiol 1991;134:1410), split evenly around the reference, which gives 13.05 g/dL for
+a woman and 14.95 g/dL for a man — near the middle of the usual sex-specific reference
+intervals (lower limits ~12.2 and ~13.7 g/dL: Beutler & Waalen, Blood 2006;107:1747)."""
+
+
+def baseline_hb(sex: str, reference_hb: float) -> float:
+    """Baseline hemoglobin (g/dL) of a patient of this sex, from the sex-neutral reference."""
+    if sex not in HB_SEX_OFFSET_G_DL:
+        raise RegimenError(f"Patient: sex must be one of {sorted(HB_SEX_OFFSET_G_DL)}, got "
+                           f"{sex!r}", field="sex")
+    return reference_hb + HB_SEX_OFFSET_G_DL[sex]
+
+
 MAX_AGE_YEARS = 120.0
 """Upper bound of a plausible age (the oldest documented human lifespans are ~120 years)."""
 
