@@ -433,6 +433,9 @@ _FIXED_MEANINGS = {
     "p_infection_end": "twin's probability of at least one infection by the horizon",
     "p_bleeding_end": "twin's probability of a major bleed by the horizon",
     "p_gvhd_end": "twin's probability of clinically significant GVHD by the horizon",
+    "p_sos_end": "twin's probability of hepatic sinusoidal obstruction syndrome (VOD) by the "
+                 "horizon",
+    "nrm_end": "twin's non-relapse mortality by the horizon (infection, GVHD, bleeding, SOS)",
     "survival_end": "twin's probability of being alive at the horizon",
 }
 

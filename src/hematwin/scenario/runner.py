@@ -493,14 +493,14 @@ def _endpoints(scenario: Scenario, times: np.ndarray, values: dict[str, np.ndarr
                                                  float)
         cols["red_cell_transfusions"] = np.array([len(t["red_cells"]) for t in transfusions],
                                                  float)
-    for name in ("p_infection", "p_bleeding", "p_gvhd", "survival"):
+    for name in ("p_infection", "p_bleeding", "p_gvhd", "p_sos", "nrm", "survival"):
         cols[f"{name}_end"] = values[name][:, -1]
     return pd.DataFrame(cols), aml
 
 
 def endpoint_unit(name: str) -> str:
     """The unit of an endpoint column, read from its name."""
-    if name.startswith(("p_", "survival")):
+    if name.startswith(("p_", "survival", "nrm")):
         return "probability"
     if name.endswith("_grade") or name.startswith(("eln", "aml_best", "chimerism",
                                                    "molecular")):

@@ -266,7 +266,7 @@ class Variability(_Strict):
 DEFAULT_OUTPUTS = ("anc", "wbc", "lymphocytes", "platelets", "hb", "cd4", "cd8", "nk",
                    "b_cells", "marrow_blasts_pct", "blasts_blood", "bcr_abl_pct",
                    "donor_myeloid_pct", "donor_t_pct", "donor_wb_pct", "mutant_vaf_pct",
-                   "p_infection", "p_bleeding", "p_gvhd", "survival")
+                   "p_infection", "p_bleeding", "p_gvhd", "p_sos", "nrm", "survival")
 
 
 class Scenario(_Strict):
