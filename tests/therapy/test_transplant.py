@@ -50,7 +50,11 @@ def test_pbsc_matched_sibling_defaults():
     src = SOURCES["peripheral_blood"]
     assert bolus(reg, "M_g") == pytest.approx(src.cd34_per_kg / 1e6 * CALIBRATED.homing_fraction)
     assert bolus(reg, "TA") > 0
-    assert all(d.time == 0 for d in reg.items if isinstance(d, Dose))
+    assert all(d.time == 0 for d in reg.items if isinstance(d, Dose) and d.cmt != "MTX_c")
+    # ciclosporin + methotrexate: 15 mg/m² on day +1, 10 mg/m² on days +3, +6, +11 (Storb 1986)
+    mtx = [(t, d.amount) for d in reg.items if isinstance(d, Dose) and d.cmt == "MTX_c"
+           for t in d.times()]
+    assert mtx == [(1.0, 15.0), (3.0, 10.0), (6.0, 10.0), (11.0, 10.0)]
     assert covariates(reg, "graft_allogeneic") == [(0.0, 1.0)]
     assert covariates(reg, "hla_disparity") == [(0.0, 0.0)]
     imm = covariates(reg, "immunosuppression")
@@ -78,6 +82,8 @@ def test_haploidentical_gets_ptcy_and_autologous_nothing_allogeneic():
     assert covariates(auto, "graft_allogeneic") == [(0.0, 0.0)]
     assert bolus(auto, "TA") == 0
     assert covariates(auto, "immunosuppression") == [(0.0, 0.0)]
+    for reg in (haplo, auto):  # methotrexate only with ciclosporin/tacrolimus + MTX
+        assert not any(isinstance(d, Dose) and d.cmt == "MTX_c" for d in reg.items)
     assert bolus(auto, "S_g") == pytest.approx(
         5 * CALIBRATED.hsc_fraction_of_cd34 * CALIBRATED.homing_fraction)
 

@@ -98,9 +98,17 @@ def test_hb_recovers_after_transplant_without_damped_oscillation(model):
     k = int(np.argmin(hb))
     assert 10 < t[k] < 60 and hb[k] < 13  # aplasia, then recovery
     assert hb.max() - hb[0] < 0.5  # no overshoot above baseline of more than 0.5 g/dL
-    # once back within 0.5 g/dL of baseline, Hb stays there (no second trough)
+    # once back within 0.5 g/dL of baseline, Hb stays there (no second trough); the EPO
+    # lesion after myeloablation keeps Hb low for months (Jaspers et al., Blood 2014;124:33:
+    # 8.1 % at >= 13 g/dL by day 126 without EPO), back within the year
     back = np.flatnonzero((t > t[k]) & (np.abs(hb - hb[0]) < 0.5))
-    assert back.size and t[back[0]] < 120
+    assert back.size and 126 < t[back[0]] < 365
     assert np.all(np.abs(hb[back[0]:] - hb[0]) < 0.5)
-    assert res["epo"][0, k] > 1.5 * res["epo"][0, 0]  # EPO answers the anemia
+    # EPO answers the anemia, though less than a healthy kidney would (Miller et al., Blood
+    # 1992;80:2677; Jaspers et al. 2014: higher in absolute terms, not enough for the anemia)
+    from hematwin.twin import twin_spec
+
+    p = {q.name: q.default for q in twin_spec().parameters}
+    healthy = 10 ** (p["epo_a"] - p["epo_b"] * hb[k])
+    assert res["epo"][0, 0] < res["epo"][0, k] < 0.8 * healthy
     assert 0.5 < res["reticulocytes_pct"][0, 0] < 2.5  # normal reticulocytes at baseline

@@ -42,6 +42,7 @@ from hematwin.errors import ScenarioError
 from hematwin.scenario.catalogue import DISPLAY_NAMES, TREATMENTS
 from hematwin.scenario.schema import DEFAULT_OUTPUTS, Scenario
 from hematwin.therapy import Regimen
+from hematwin.therapy.disease import LEUKEMIC_CHEMOSENSITIVITY_SD
 
 __all__ = ["DEFAULT_OMEGA", "INTERVAL", "ScenarioResult", "run_scenario", "treatment_spans"]
 
@@ -56,8 +57,10 @@ DEFAULT_OMEGA = {
     "S0": 0.3, "pS": 0.2, "act_max": 0.3, "MTT_N": 0.15, "MTT_P": 0.15,
     # immune reconstitution and alloreactivity
     "k_T": 0.2, "k_allo": 0.3, "k_gvl": 0.3,
-    # leukemia
-    "p_L": 0.2, "r_LB": 0.2,
+    # leukemia: LSC division and the chemosensitivity of the leukemic line (the spread that
+    # calibrates relapse after transplant in CR1); blast proliferation is not spread, since
+    # above the blast loss rate blasts would sustain themselves without leukemic stem cells
+    "p_L": 0.2, "chemo_sens_L": LEUKEMIC_CHEMOSENSITIVITY_SD,
     # drug clearances (PK variability of the order reported in the labels, CV ~25-40 %)
     "CL_ARAC": 0.3, "CL_DNR": 0.3, "CL_BU": 0.25, "CL_CY": 0.3, "CL_MEL": 0.3,
     "CL_FLU": 0.3, "CL_DTX": 0.25, "CL_IM": 0.3,

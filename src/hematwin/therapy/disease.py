@@ -17,7 +17,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
 from scipy.optimize import brentq
+from scipy.stats import norm
 
 from hematwin.errors import RegimenError
 from hematwin.therapy._checks import fraction, number, positive
@@ -31,6 +33,33 @@ more than two orders of magnitude)."""
 CML_LSC_TO_HSC = 0.25
 """Leukemic to normal stem cells at CML diagnosis: 2.5×10⁵ leukemic against 10⁶ normal stem
 cells in Michor et al., Nature 2005;435:1267 (the initial values of their Fig. 4)."""
+
+
+LEUKEMIC_CHEMOSENSITIVITY_SD = 0.3
+"""Spread between patients of the twin's leukemic chemosensitivity ``chemo_sens_L`` (the
+multiplier of the cytotoxic kill of leukemic stem cells and blasts): log-normal with median
+1 and this SD of its natural logarithm. AML patients in the same cytogenetic group differ in
+how deep chemotherapy takes their leukemia — after the same induction, residual disease
+measured by flow cytometry spans several logs (San Miguel et al., Blood 2001;98:1746) and a
+quarter of the patients in first CR still carry it before transplant (24 of 99: Walter et
+al., J Clin Oncol 2011;29:1190) — so the twin draws the kill multiplier per patient.
+Calibrated [aml_7_3_cr, aml_mrd_before_transplant, aml_allo_relapse] (validation/twin_cases.py):
+the 7+3 CR rate and the MRD-positive share before transplant in first CR."""
+
+
+def leukemic_chemosensitivity(n: int, rng: np.random.Generator | None = None, *,
+                              sd: float = LEUKEMIC_CHEMOSENSITIVITY_SD) -> np.ndarray:
+    """``n`` values of the twin parameter ``chemo_sens_L`` for a virtual AML cohort
+    (:data:`LEUKEMIC_CHEMOSENSITIVITY_SD`): draws from ``rng``, or without one the ``n``
+    equally spaced quantiles (i + ½)/n of the distribution (a deterministic cohort)."""
+    where = "leukemic_chemosensitivity"
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise RegimenError(f"{where}: n must be a positive integer, got {n!r}", field="n")
+    spread = number(sd, "sd", where)
+    if spread < 0:
+        raise RegimenError(f"{where}: sd must be ≥ 0, got {spread}", field="sd")
+    z = rng.standard_normal(n) if rng is not None else norm.ppf((np.arange(n) + 0.5) / n)
+    return np.exp(spread * z)
 
 
 def _twin_values(params: Mapping[str, float] | None, names: tuple[str, ...]) -> dict[str, float]:
@@ -83,8 +112,10 @@ def aml_at_diagnosis(marrow_blasts_pct: float = 60.0, *,
 
     The percentage is reached once the normal marrow has shrunk under the crowding, not at
     t0 (a simulation starts with a healthy marrow, so the output reads lower at first), and
-    it is not a steady state: untreated, the twin's blasts grow towards their own balance
-    ``LB_max·(1 − (d_LB + k_out_LB)/r_LB)``, and the percentage with them.
+    it is not a steady state: untreated, the twin's blasts move towards the balance between
+    their production by the leukemic stem cells (which keep expanding) and their net loss
+    (blasts do not sustain themselves: ``d_LB + k_out_LB > r_LB``), and the percentage with
+    them.
     """
     where = "aml_at_diagnosis"
     pct = number(marrow_blasts_pct, "marrow_blasts_pct", where)
@@ -116,7 +147,11 @@ def cml_chronic_phase(*, lsc_to_hsc: float = CML_LSC_TO_HSC,
     twin starts at their balance with ``LS_0``), and no blasts (``LB`` = 0: chronic phase has
     < 10 % marrow blasts, WHO: Arber et al., Blood 2016;127:2391; < 15 % by ELN: Hochhaus et
     al., Leukemia 2020;34:966; the twin has no blocked CML blasts, so no blast crisis).
-    ``params`` overrides the twin's defaults of ``S0`` and ``q_niche``."""
+    ``params`` overrides the twin's defaults of ``S0`` and ``q_niche``.
+
+    With the twin's defaults, 60 days untreated give leukocytosis (WBC > 11 ×10⁹/L) and
+    BCR::ABL1 ~100 % on the International Scale (the output ``bcr_abl_pct``, a transcript
+    ratio of blood leukocytes: :mod:`hematwin.twin.leukemia`)."""
     where = "cml_chronic_phase"
     ratio = positive(lsc_to_hsc, "lsc_to_hsc", where)
     v = _twin_values(params, ("S0", "q_niche"))

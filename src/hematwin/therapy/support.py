@@ -1,9 +1,12 @@
 """Supportive care: platelet and red-cell transfusions, given on set days or whenever a
-count falls below its transfusion trigger.
+count falls below its transfusion trigger, and the blood drawn for laboratory tests during a
+hospital stay.
 
 A transfusion is a bolus into the twin's circulating pool — ``PLT`` (platelets, 10⁹/L) or
 ``RBC2`` (the middle age class of red cells, g/dL of Hb: stored red cells are mid-life on
 average; :mod:`hematwin.twin.erythroid`) — of the count increment one product gives.
+Diagnostic phlebotomy sets the twin's ``phlebotomy`` covariate (mL of whole blood a day) for
+the days of the stay.
 """
 
 from __future__ import annotations
@@ -15,9 +18,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from hematwin.errors import RegimenError
-from hematwin.therapy._checks import count, days, number, positive
+from hematwin.therapy._checks import count, days, non_negative, number, positive
 from hematwin.therapy.patient import REFERENCE_WEIGHT_KG
-from hematwin.therapy.regimen import Dose, Regimen
+from hematwin.therapy.regimen import Covariate, Dose, Regimen
 
 if TYPE_CHECKING:  # the engine imports the therapy package; avoid the import cycle
     from hematwin.engine import Model
@@ -41,6 +44,11 @@ HB_TRIGGER = 7.0
 """Restrictive red-cell transfusion threshold, Hb 7 g/dL (8 g/dL after orthopaedic or
 cardiac surgery or with cardiovascular disease; Carson et al., JAMA 2016;316:2025, AABB
 guideline)."""
+
+PHLEBOTOMY_WARD = 12.4
+"""Whole blood drawn for laboratory tests on a general medical ward, mL/day (mean; 33.5 in
+intensive care, 73.9 with an arterial line: Smoller & Kruskall, N Engl J Med
+1986;314:1233)."""
 
 
 def _scale(weight_kg: float | None, where: str) -> float:
@@ -71,6 +79,22 @@ def red_cell_transfusion(day_numbers: Sequence[float] | float, units: int = 1, *
     n = count(units, "units", where)
     inc = positive(increment_per_unit, "increment_per_unit", where) * _scale(weight_kg, where)
     return Regimen([Dose(t, n * inc, "RBC2") for t in days(day_numbers, "day_numbers", where)])
+
+
+def diagnostic_phlebotomy(start: float, end: float,
+                          ml_per_day: float = PHLEBOTOMY_WARD) -> Regimen:
+    """Blood drawn for laboratory tests from model day ``start`` to ``end`` (a hospital
+    stay): sets the twin's ``phlebotomy`` covariate to ``ml_per_day`` mL of whole blood a
+    day (:data:`PHLEBOTOMY_WARD` by default) and back to 0 at ``end``. The twin removes red
+    cells of every age at the rate ml_per_day / blood_volume
+    (:mod:`hematwin.twin.erythroid`)."""
+    where = "diagnostic_phlebotomy"
+    a = number(start, "start", where)
+    b = number(end, "end", where)
+    if b <= a:
+        raise RegimenError(f"{where}: end ({b}) must be after start ({a})", field="end")
+    volume = non_negative(ml_per_day, "ml_per_day", where)
+    return Regimen([Covariate(a, "phlebotomy", volume), Covariate(b, "phlebotomy", 0.0)])
 
 
 @dataclass

@@ -182,16 +182,33 @@ TAPER_END_DAY = 180.0
 day 180 in the absence of GVHD (Storb et al. 1986; Luznik et al. 2008: tacrolimus to day
 180)."""
 
+MTX_SHORT_COURSE = ((1.0, 15.0), (3.0, 10.0), (6.0, 10.0), (11.0, 10.0))
+"""Short-course methotrexate with a calcineurin inhibitor: 15 mg/m² i.v. on day +1 and
+10 mg/m² on days +3, +6 and +11 (Storb et al., N Engl J Med 1986;314:729), as (day, mg/m²).
+Methotrexate kills the cycling cells of the regenerating graft as well as alloreactive T cells
+and delays engraftment: median neutrophil engraftment 17 vs 12 days with ciclosporin +
+methotrexate vs ciclosporin alone after sibling marrow (Locatelli et al., Blood
+2000;96:1690, randomised)."""
+
 PTCY_DAYS = (3.0, 4.0)
 PTCY_MG_PER_KG = 50.0
 """Post-transplant cyclophosphamide 50 mg/kg on days +3 and +4 (Luznik et al. 2008)."""
+
+
+def methotrexate_short_course(day0: float = 0.0) -> Regimen:
+    """The methotrexate doses of ciclosporin/tacrolimus + methotrexate prophylaxis
+    (:data:`MTX_SHORT_COURSE`, i.v. boluses into ``MTX_c``), days after a transplant on
+    model day ``day0``."""
+    d0 = number(day0, "day0", "methotrexate_short_course")
+    return Regimen([Dose(d0 + day, mg_m2, "MTX_c") for day, mg_m2 in MTX_SHORT_COURSE])
 
 
 def gvhd_prophylaxis(kind: str = "csa_mtx", day0: float = 0.0, *, level: float | None = None,
                      taper_start: float = TAPER_START_DAY, taper_end: float = TAPER_END_DAY,
                      taper_steps: int = 4) -> Regimen:
     """GVHD prophylaxis as the twin's ``immunosuppression`` covariate (and, for ``"ptcy"``,
-    cyclophosphamide doses): full ``level`` from its start day to ``taper_start``, then
+    cyclophosphamide doses; for ``"csa_mtx"`` and ``"tac_mtx"``, the methotrexate doses of
+    :func:`methotrexate_short_course`): full ``level`` from its start day to ``taper_start``, then
     ``taper_steps`` equal steps down, reaching 0 on ``taper_end`` (days after transplant,
     shifted by ``day0``).
 
@@ -224,6 +241,8 @@ def gvhd_prophylaxis(kind: str = "csa_mtx", day0: float = 0.0, *, level: float |
     reg = Regimen(items)
     if k == "ptcy":
         reg = cyclophosphamide(PTCY_DAYS, PTCY_MG_PER_KG, d0) + reg
+    elif k in ("csa_mtx", "tac_mtx"):
+        reg = methotrexate_short_course(d0) + reg
     return reg
 
 

@@ -31,8 +31,8 @@ AGENTS: dict[str, tuple] = {
             "Robert, Clin Pharmacokinet 1993;24:275 (Vss large, terminal t1/2 ~20 h)",
             dict(hsc=0.05, mpp=1.0, prolif=1.0, lsc=2.0, blast=1.5, lymph=0.3)),
     "BU": ("busulfan i.v.", "mg/kg", (0.15, 0.64, 0.0, 1.0),
-           "Busulfex label (CL 2.5 mL/min/kg, V 0.64 L/kg)",
-           dict(hsc=1.0, mpp=1.0, prolif=0.5, lsc=1.0, blast=1.0, lymph=0.1)),
+           "Busulfex (i.v. busulfan) US label, approved 1999 (CL 2.5 mL/min/kg, V 0.64 L/kg)",
+           dict(hsc=1.0, mpp=1.0, prolif=0.5, lsc=0.3, blast=1.0, lymph=0.1)),
     "CY": ("cyclophosphamide", "mg/kg", (0.064, 0.78, 0.0, 1.0),
            "de Jonge et al., Clin Pharmacokinet 2005;44:1135 (CL ~4.5 L/h, t1/2 ~7 h)",
            dict(hsc=0.1, mpp=0.3, prolif=0.5, lsc=0.3, blast=0.5, lymph=1.0)),
@@ -49,16 +49,71 @@ AGENTS: dict[str, tuple] = {
             "Bruno et al. 1996 (CL 38.5 L/h, V1 7.4 L; one-compartment reduction)",
             # Friberg's proliferating compartment holds progenitors as well as precursors
             dict(mpp=1.0, prolif=0.3)),
+    # short-course methotrexate of GVHD prophylaxis (hematwin.therapy.transplant): its kill of
+    # cycling marrow cells delays engraftment; its effect on alloreactive T cells is part of
+    # the calibrated CsA/MTX immunosuppression level, so it has no lymphocyte weight here
+    "MTX": ("methotrexate", "mg/m2", (5.1, 13.5, 1.1, 8.7),
+            "Herman et al., J Pharm Sci 1989;78:165 (10 mg/m2 i.v.: CL 84.6 mL/min/m2, V1 13.5"
+            " and Vss 22.2 L/m2, terminal t1/2 ~6 h; Q from the 7.9 h peripheral residence)",
+            dict(mpp=1.0, prolif=1.0)),
 }
 POTENCY = {"ARAC": 10.0, "DNR": 20.0, "BU": 6.0, "CY": 0.6, "MEL": 30.0, "FLU": 6.0,
-           "ATG": 30.0, "DTX": 18.0}
-CR_SOURCE = "calibrated: 7+3 CR rate 57-83 % (Fernandez et al., NEJM 2009;361:1249)"
-RECOVERY_SOURCE = ("calibrated: 7+3 neutrophil recovery (ANC >= 1.0) day 21-35; median 32 days"
-                   " in the 7+3 arm of Lancet et al., Blood 2014;123:3239")
+           "ATG": 30.0, "DTX": 18.0, "MTX": 2.5}
+CR_SOURCE = ("calibrated [aml_7_3_cr]: 7+3 CR rate 57-83 % (Fernandez et al., NEJM "
+             "2009;361:1249)")
+RECOVERY_SOURCE = ("calibrated [aml_7_3_recovery]: 7+3 neutrophil recovery (ANC >= 1.0) day "
+                   "21-35; median 32 days in the 7+3 arm of Lancet et al., Blood 2014;123:3239")
+DOCETAXEL_SOURCE = ("calibrated [docetaxel_nadir_day, docetaxel_nadir_depth]: the Friberg 2002 "
+                    "docetaxel cycle; pot_DTX lowered from 25 to 18 and the weight on "
+                    "proliferating precursors from 1 to 0.3 (Friberg's proliferating "
+                    "compartment holds progenitors as well as precursors)")
 CALIBRATED = {"pot_ARAC": CR_SOURCE, "pot_DNR": CR_SOURCE,
               "w_ARAC_lsc": CR_SOURCE + ", with kmax_lsc",
               "w_DNR_lsc": CR_SOURCE, "w_ARAC_mpp": RECOVERY_SOURCE,
-              "w_DNR_mpp": RECOVERY_SOURCE}
+              "w_DNR_mpp": RECOVERY_SOURCE,
+              "w_BU_lsc": "calibrated [aml_relapse_without_gvl]: busulfan kills leukemic stem "
+                          "cells less than normal HSC (0.3 vs 1), so that conditioning alone "
+                          "leaves residual AML in about half of the patients in first CR, as "
+                          "after identical-twin transplants (3-year relapse 52 %, 95 % CI "
+                          "37-67 %: Gale et al., Ann Intern Med 1994;120:646); with weight 1 "
+                          "the cohort relapsed 20 % without GVL",
+              "pot_MEL": "calibrated [asct_rmse]: raised from 4 to 30 so that platelets fall "
+                         "after melphalan 200 mg/m² as in the ASCT mean curve (the row is a "
+                         "strict xfail for the late recovery)",
+              "pot_DTX": DOCETAXEL_SOURCE, "w_DTX_mpp": DOCETAXEL_SOURCE,
+              "w_DTX_prolif": DOCETAXEL_SOURCE,
+              "pot_MTX": "calibrated [mtx_engraftment_delay]: short-course methotrexate "
+                         "delays neutrophil engraftment after sibling marrow by ~5 days (17 vs "
+                         "12 days with ciclosporin + methotrexate vs ciclosporin alone: "
+                         "Locatelli et al., Blood 2000;96:1690), within the Champlin 2000 "
+                         "engraftment days (engraft_pb_n, engraft_bm_n)"}
+UNFITTED_POTENCY = ("assumption: value of the first twin (v1), not fitted to a target row; it "
+                    "sets how deep this agent's conditioning depletes its target cells")
+"""Source of the potencies no target row fits (busulfan, cyclophosphamide, fludarabine, ATG):
+BuCy runs in every allogeneic row and FluBu2 ± ATG in the rejection behaviour tests at these
+values, but none of those was used to choose them."""
+SELECTIVITY = {
+    "ARAC": "cytarabine kills cells in S phase: cycling progenitors, precursors and blasts; "
+            "quiescent HSC hardly, lymphocytes less",
+    "DNR": "daunorubicin hits proliferating cells and blasts; quiescent HSC hardly, "
+           "lymphocytes less",
+    "BU": "busulfan is stem-cell toxic (myeloablative): HSC, progenitors, LSC and blasts "
+          "alike; lymphocytes little (hence cyclophosphamide in BuCy)",
+    "CY": "cyclophosphamide is lymphotoxic and spares HSC; moderate on progenitors and blasts",
+    "MEL": "melphalan is stem-cell toxic (myeloablative at 200 mg/m²): every hematopoietic "
+           "class alike, lymphocytes half",
+    "FLU": "fludarabine is lymphotoxic and little myelotoxic",
+    "ATG": "ATG acts on lymphocytes only; its kill is scaled by pot_ATG",
+    "MTX": "methotrexate blocks DNA synthesis: cycling progenitors and precursors alike; its "
+           "effect on alloreactive T cells is in the immunosuppression level",
+}
+"""Why each agent's relative kill weights are ordered as they are (their sizes are not
+measured); Ferrara & Deeg, NEJM 1991 and Gyurkocza & Sandmaier, Blood 2014;124:344 for the
+agents' roles in conditioning. An agent without an entry gets no source, which
+tests/twin/test_twin_structure.py reports."""
+WEIGHT_SOURCE = {name: f"assumption: agent selectivity, sizes not measured: {why}"
+                 for name, why in SELECTIVITY.items()}
+POTENCY_SOURCE = {name: UNFITTED_POTENCY for name in ("BU", "CY", "FLU", "ATG")}
 """Calibrated drug parameters and their targets (validation/twin_targets.md). The leukemic
 potencies are set so that "7+3" brings 69 % of the virtual AML cohort (a_L 0.80-0.95) into
 CR, inside the 57-83 % of Fernandez et al., N Engl J Med 2009;361:1249 and Blood
@@ -67,9 +122,11 @@ to their weight on proliferating precursors (1.0: both agents kill cycling cells
 committed progenitors cycle), which takes normal granulopoiesis to aplasia (ANC nadir
 < 0.1 ×10⁹/L) and puts the cohort's neutrophil recovery on day 26-28, where 0.3 and 0.5
 left the marrow making neutrophils through induction (recovery on day 13-15)."""
-LEUKEMIC_KMAX = {"lsc": 12.0}
-KMAX_SOURCE = ("calibrated with w_ARAC_lsc: 7+3 CR rate 57-83 % (Fernandez et al., NEJM "
-               "2009;361:1249); saturable form: Bruce et al., J Natl Cancer Inst 1966;37:233")
+LEUKEMIC_KMAX = {"lsc": 3.0}
+KMAX_SOURCE = ("calibrated [aml_7_3_cr, aml_allo_relapse, aml_relapse_without_gvl]: with "
+               "w_ARAC_lsc and the leukemic chemosensitivity spread, 7+3 CR rate 57-83 % "
+               "(Fernandez et al., NEJM 2009;361:1249) and residual disease in first CR before "
+               "transplant; saturable form: Bruce et al., J Natl Cancer Inst 1966;37:233")
 """Saturable kill of leukemic stem cells: kill = kmax·k/(kmax + k), k the sum of the linear
 terms (potency × weight × concentration) — linear at low concentration, bounded by kmax. The
 agents that dominate leukemic kill are cell-cycle-phase specific (cytarabine kills cells in S
@@ -78,11 +135,13 @@ Valeriote, J Natl Cancer Inst 1966;37:233, phase-specific agents; the Emax form 
 Sheiner, Clin Pharmacokinet 1981;6:429), and intracellular ara-CTP formation saturates at
 plasma cytarabine of a few µM, well below high-dose levels (Plunkett et al., Semin Oncol
 1985;12(2 Suppl 3):20). With a linear kill, 3 g/m² cytarabine gave ~20 logs of LSC kill per
-dose and every patient's leukemia fell to 1e-60 ×10⁶/kg. kmax_lsc = 12/day with the cytarabine
-LSC weight 1.2 gives the 7+3 CR rate 69 % (weight 1.0: 6 %, 1.3: 94 %, with LSC division
-bounded by one cell cycle, leukemia.py); with kmax 6/day each high-dose cytarabine course
-kills ~4 logs and most patients in CR relapse before a day-150 transplant
-(validation/twin_targets.md)."""
+dose and every patient's leukemia fell to 1e-60 ×10⁶/kg. With kmax_lsc 12/day each high-dose
+course still killed ~8 logs, so every virtual patient in first CR was below one leukemic stem
+cell before transplant and none relapsed after it (Gale et al., Leukemia 1996;10:1687: 24 %).
+kmax_lsc = 3/day, with LSC division bounded by 0.15/day (leukemia.py) and the patients'
+leukemic chemosensitivity spread (hematwin.therapy.disease.LEUKEMIC_CHEMOSENSITIVITY_SD), gives
+the 7+3 CR rate 75 %, a high-dose course ~1-2 logs net of regrowth, and residual disease before
+transplant in a third of the patients in first CR (validation/twin_targets.md)."""
 RADIATION = dict(hsc=1.0, mpp=1.0, prolif=1.0, lsc=1.0, blast=1.0, lymph=1.5)
 
 
@@ -94,8 +153,8 @@ def drug_component() -> Parts:
         p.param(f"CL_{name}", cl, f"{vol_unit}/h", cl / 5, cl * 5, f"{what} clearance", source)
         p.param(f"V_{name}", v1, vol_unit, v1 / 5, v1 * 5, f"{what} central volume", source)
         p.param(f"pot_{name}", POTENCY[name], "L/mg/day", 0, POTENCY[name] * 20,
-                f"{what} kill potency", CALIBRATED.get(f"pot_{name}",
-                                                    "calibrated (see validation/twin_targets.md)"))
+                f"{what} kill potency",
+                CALIBRATED.get(f"pot_{name}", POTENCY_SOURCE.get(name, "no source")))
         p.state(f"{name}_c", 0.0, basis.replace("mg", "mg"), f"{what}, central amount")
         two = q > 0
         if two:
@@ -113,11 +172,12 @@ def drug_component() -> Parts:
         for target, weight in weights.items():
             p.param(f"w_{name}_{target}", weight, "1", 0, 10,
                     f"{what}: relative kill of {target}",
-                    CALIBRATED.get(f"w_{name}_{target}", "assumption (agent selectivity)"))
+                    CALIBRATED.get(f"w_{name}_{target}", WEIGHT_SOURCE.get(name, "no source")))
             kills[target].append(f"w_{name}_{target}*pot_{name}*C_{name}")
     # radiation (TBI): a dose compartment, integral = dose in Gy
     p.param("k_RAD", 24.0, "1/day", 1, 100, "dose-delivery rate of a radiation fraction",
-            "a fraction is delivered within about an hour")
+            "assumption: a fraction is delivered within about an hour; the dose, not its "
+            "rate, sets the kill (linear term only)")
     p.state("RAD", 0.0, "Gy", "radiation dose being delivered")
     p.ode("RAD", "-k_RAD*RAD")
     for target, weight in RADIATION.items():
@@ -139,7 +199,8 @@ def drug_component() -> Parts:
     p.param("CL_IM", 14.0, "L/h", 3, 50, "imatinib clearance", "Peng et al. 2004")
     p.param("V_IM", 252.0, "L", 50, 1000, "imatinib volume", "Peng et al. 2004")
     p.param("Emax_IM", 1.0, "1", 0, 1, "maximal inhibition of the BCR::ABL1 kinase",
-            "full inhibition (the fold-reductions of Michor 2005 act on it: leukemia.py)")
+            "definition: full inhibition at saturating imatinib; the fold-reductions of "
+            "Michor 2005 act on it (leukemia.py)")
     p.param("EC50_IM", 0.05, "mg/L", 0.005, 1, "imatinib concentration for half inhibition",
             "1 uM (0.49 mg/L) inhibits BCR::ABL1 > 90 % in CML cell lines (Snead et al., "
             "Blood 2009;114:3459); at 400 mg/day (trough ~1 mg/L: Picard et al., Blood "

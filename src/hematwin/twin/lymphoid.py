@@ -16,7 +16,9 @@
 
 Names provided: ``imm_h``, ``imm_g``, ``imm_m`` (immune kill rates of each clone's
 stem/progenitor cells), ``gvl``, ``gvhd_drive``, ``LYMPH``, ``T_host``, ``T_graft``.
-Names used: ``prod_<c>``, ``fL``, ``prod0``, ``kill_lymph``, ``kill_prolif``.
+Names used: ``prod_<c>``, ``fL``, ``prod0``, ``kill_lymph``, ``kill_prolif``, ``M_h``, ``M_m``,
+``q_niche``, ``M0`` (host progenitors, :mod:`hematwin.twin.stem`), ``LB``, ``K_marrow``
+(marrow blasts, :mod:`hematwin.twin.leukemia`).
 """
 
 from __future__ import annotations
@@ -26,29 +28,54 @@ from hematwin.twin.parts import Parts
 
 def lymphoid_component() -> Parts:
     p = Parts()
-    p.param("B0", 0.25, "1e9/L", 0.1, 0.6, "baseline B cells", "adult reference 0.1-0.5")
-    p.param("NK0", 0.25, "1e9/L", 0.1, 0.6, "baseline NK cells", "adult reference 0.1-0.5")
-    p.param("CD4_0", 0.8, "1e9/L", 0.4, 1.5, "baseline CD4 T cells", "adult reference 0.5-1.5")
-    p.param("CD8_0", 0.45, "1e9/L", 0.2, 1.0, "baseline CD8 T cells", "adult reference 0.2-0.9")
+    p.param("B0", 0.25, "1e9/L", 0.1, 0.6, "baseline B cells",
+            "Chng, Tan & Kuperan, Clin Diagn Lab Immunol 2004;11:168, Table 3 (232 adults: CD19+ "
+            "median 0.33, reference range 0.11-0.80 ×10⁹/L); 0.25 is a round value inside the "
+            "range, below the median; with NK0, CD4_0, CD8_0 it gives lymphocytes 1.75 "
+            "(steady_lymph)")
+    p.param("NK0", 0.25, "1e9/L", 0.1, 0.6, "baseline NK cells",
+            "Chng, Tan & Kuperan, Clin Diagn Lab Immunol 2004;11:168, Table 3 (NK median "
+            "0.33-0.41, reference range 0.10-1.10 ×10⁹/L); 0.25 is a round value inside the "
+            "range, below the median")
+    p.param("CD4_0", 0.8, "1e9/L", 0.4, 1.5, "baseline CD4 T cells",
+            "Chng, Tan & Kuperan, Clin Diagn Lab Immunol 2004;11:168, Table 3 (CD4+ median 0.81, "
+            "reference range 0.31-1.49 ×10⁹/L)")
+    p.param("CD8_0", 0.45, "1e9/L", 0.2, 1.0, "baseline CD8 T cells",
+            "Chng, Tan & Kuperan, Clin Diagn Lab Immunol 2004;11:168, Table 3 (CD8+ median "
+            "0.60-0.64, reference range 0.23-1.24 ×10⁹/L); 0.45 is a round value inside the "
+            "range, below the median")
     p.param("ktr_B", 1 / 25, "1/day", 0.01, 0.2, "B-cell development rate in marrow",
-            "calibrated: B cells recover 6-12 months after HSCT (Storek, Blood 2008)")
-    p.param("k_B", 1 / 40, "1/day", 0.005, 0.2, "B-cell turnover", "calibrated")
+            "assumption: ~25 days of marrow B-cell development so that B cells recover over "
+            "months after transplant (6-12 months: Storek et al., Semin Immunopathol "
+            "2008;30:425); no target row measures B cells")
+    p.param("k_B", 1 / 40, "1/day", 0.005, 0.2, "B-cell turnover",
+            "assumption: mean B-cell life of 40 days, no measurement taken; with ktr_B it sets "
+            "the B-cell recovery after transplant, which no target row measures")
     p.param("ktr_NK", 1 / 7, "1/day", 0.05, 1, "NK development rate",
-            "calibrated: NK recover within ~1 month of HSCT (Storek, Blood 2008)")
+            "calibrated [nk_recovery]: NK ≥ 0.1 ×10⁹/L within ~1 month of HSCT (Storek et al., "
+            "Semin Immunopathol 2008;30:425)")
     p.param("k_NK", 1 / 14, "1/day", 0.02, 0.5, "NK turnover (half-life ~10 days)",
             "Zhang et al., J Immunol 2007;179:4351")
     p.param("k_T", 1 / 150, "1/day", 1 / 1000, 1 / 30, "T-cell loss rate (mixed naive/memory)",
             "Vrisekoop et al., PNAS 2008 (naive T lifespans of years; memory months)")
     p.param("thymic_share_20", 0.3, "1", 0.05, 0.8,
-            "share of T-cell production from the thymus at age 20", "calibrated")
+            "share of T-cell production from the thymus at age 20",
+            "assumption: 30 % of T-cell production from the thymus at age 20, no measurement "
+            "found; it sets the thymic part of CD4 recovery (cd4_recovery, fitted with cap_H at "
+            "this value) and its fall with age (test_older_patient_has_less_thymic_output)")
     p.param("thymus_half_life", 16.0, "year", 8, 30, "halving time of thymic output with age",
             "Douek et al. 1998 (TREC fall with age)")
     p.param("MTT_thymus", 90.0, "day", 30, 200, "thymic transit to naive T-cell export",
-            "calibrated: first TREC+ cells ~3-6 months after HSCT (Douek, Lancet 2000)")
+            "set from Douek et al., Lancet 2000;355:1875 (40 adults after autologous HSCT: new "
+            "naive T cells from the thymus detectable by ~100 days): 90-day thymic transit; no "
+            "target row measures it")
     p.param("gamma_H", 2.0, "1", 0.5, 5, "homeostatic proliferation exponent (IL-7)",
-            "calibrated: CD4 recovery after HSCT")
+            "calibrated [cd4_recovery]: with cap_H, CD4 > 0.2 ×10⁹/L 3-12 months after a blood "
+            "stem-cell graft (Storek 2008); set in the first twin (v1) and kept when cap_H was "
+            "refitted")
     p.param("cap_H", 3.0, "1", 1, 50, "maximal homeostatic proliferation",
-            "calibrated: CD4 > 0.2 x10^9/L 3-6 months after HSCT (Storek 2008)")
+            "calibrated [cd4_recovery]: lowered from 12 to 3 for CD4 > 0.2 ×10⁹/L 3-12 months "
+            "after HSCT (Storek 2008)")
     # alloreactivity
     # Calibrated together on grade II-IV acute GVHD by day 100 under ciclosporin +
     # methotrexate (immunosuppression 0.8): matched-sibling blood 64 % and marrow 57 %
@@ -58,48 +85,90 @@ def lymphoid_component() -> Parts:
     # the T-cell dose (blood grafts carry ~10× the marrow's) and starts in weeks 3-5; host
     # antigen presentation wanes (half-life ~23 days), so acute GVHD plateaus by day 100.
     p.param("k_allo", 2.0, "1/day", 0.05, 5, "expansion of alloreactive donor T on host antigen",
-            "calibrated: aGVHD incidence and onset (Bensinger 2001, Barker 2005)")
-    p.param("k_TA", 0.1, "1/day", 0.01, 1, "loss of alloreactive T cells", "calibrated")
+            "calibrated [gvhd_pbsc, gvhd_marrow, gvhd_double_cord]: aGVHD incidence and onset "
+            "(Bensinger 2001, Barker 2005), with k_TA, TA_max, host_antigen_decay, k_gvhd, "
+            "TA50_gvhd (the block comment above)")
+    p.param("k_TA", 0.1, "1/day", 0.01, 1, "loss of alloreactive T cells",
+            "calibrated [gvhd_pbsc, gvhd_marrow, gvhd_double_cord]: loss of alloreactive T; with "
+            "k_allo under prophylaxis 0.8 it sets their net growth of 0.3/day (the block comment "
+            "above)")
     p.param("TA_max", 0.01, "1e9/L", 0.001, 1, "carrying capacity of alloreactive T",
-            "calibrated: aGVHD by graft source (Bensinger 2001)")
+            "calibrated [gvhd_pbsc, gvhd_marrow, gvhd_pbsc_vs_marrow]: capacity reached within "
+            "weeks, so GVHD depends little on the T-cell dose of blood vs marrow grafts "
+            "(Bensinger 2001)")
     p.param("host_antigen_decay", 0.03, "1/day", 0, 0.1,
             "decline of host alloantigen presentation (tolerance)",
-            "calibrated: acute GVHD plateaus by day 100")
+            "calibrated [gvhd_pbsc, gvhd_marrow]: host antigen half-life ~23 days, so acute GVHD "
+            "plateaus by day 100")
+    p.param("ag_leukemia", 1.0, "1", 0, 2,
+            "alloantigen presentation by a marrow blast relative to a normal host marrow cell",
+            "assumption: leukemic blasts carry the hematopoietic minor histocompatibility "
+            "antigens (Marijt et al., PNAS 2003;100:2742) and present them like normal host "
+            "hematopoietic cells (1)")
+    p.param("AG50_host", 0.05, "1", 1e-3, 1e3,
+            "host hematopoiesis (relative to an untouched host) giving half of the maximal "
+            "alloantigen stimulation",
+            "calibrated [test_dli_delays_relapse_when_gvl_is_weak, aml_allo_relapse]: a few "
+            "percent of host cells suffice to stimulate alloreactive T cells (presentation "
+            "saturates), so that a DLI given at MRD relapse expands and delays hematologic "
+            "relapse; at 1 (near-linear) a DLI at 1 % marrow blasts changed nothing; GVHD rows "
+            "unchanged (host hematopoiesis is gone after myeloablation)")
     p.param("immunosuppression", 0.0, "1", 0, 1,
             "GVHD prophylaxis strength (0 none, 1 complete); set by the regimen over time",
-            "therapy covariate")
+            "therapy covariate: set by hematwin.therapy.transplant.gvhd_prophylaxis over time "
+            "(hematwin.therapy.transplant.PROPHYLAXIS_LEVEL: ciclosporin + methotrexate 0.8, "
+            "tapered from day 100 to 180); 0 none, 1 complete")
     p.param("k_gvhd", 0.03, "1/day", 0, 1, "maximal GVHD hazard",
-            "calibrated: grade II-IV aGVHD 57-64 % after matched-sibling HSCT (Bensinger 2001)")
+            "calibrated [gvhd_pbsc, gvhd_marrow]: grade II-IV aGVHD 57-64 % after matched-sibling "
+            "HSCT (Bensinger 2001)")
     p.param("TA50_gvhd", 0.005, "1e9/L", 1e-4, 1,
-            "alloreactive T giving half-maximal GVHD hazard", "calibrated (Bensinger 2001)")
-    p.param("k_gvl", 1.5, "1/day", 0, 10, "maximal graft-versus-leukemia kill rate",
-            "assumption; not calibrated: in the relapse case after alloHSCT in CR1 "
-            "(aml_allo_relapse, validation/twin_targets.md) every patient in CR1 at "
-            "transplant is already below one leukemic stem cell, so k_gvl does not change it")
+            "alloreactive T giving half-maximal GVHD hazard",
+            "calibrated [gvhd_pbsc, gvhd_marrow]: with k_gvhd (Bensinger 2001)")
+    p.param("k_gvl", 0.12, "1/day", 0, 10, "maximal graft-versus-leukemia kill rate",
+            "calibrated [aml_allo_relapse]: relapse 5 years after a matched-sibling transplant "
+            "in first CR 20-28 % (Gale et al., Leukemia 1996;10:1687) in the virtual cohort "
+            "whose relapse without GVL is that of identical-twin grafts (aml_relapse_without_gvl,"
+            " Gale et al., Ann Intern Med 1994;120:646); 0.1 gave 26 %, 0.15 20 %")
     p.param("TA50_gvl", 0.005, "1e9/L", 1e-4, 1, "alloreactive T giving half-maximal GVL",
-            "calibrated")
+            "assumption: as TA50_gvhd (half-maximal at half the alloreactive capacity TA_max); no "
+            "target constrains it (aml_allo_relapse, a strict xfail, has no leukemia left for GVL)")
     p.param("k_gvh_marrow", 0.5, "1/day", 0, 5,
-            "maximal kill of residual host hematopoiesis by donor T", "calibrated")
+            "maximal kill of residual host hematopoiesis by donor T",
+            "assumption: 0.5/day, value of the first twin (v1), not tuned: donor T cells clear "
+            "residual host hematopoiesis within weeks, enough for full donor chimerism by day 100 "
+            "after MAC (test_myeloablative_graft_is_full_donor_by_day_100_in_every_lineage) but "
+            "too fast for mixed chimerism after RIC (strict xfail "
+            "test_reduced_intensity_gives_mixed_chimerism_early)")
     p.param("k_hvg", 0.5, "1/day", 0, 5, "maximal rejection rate of the graft by host T",
-            "calibrated: graft failure after RIC without ATG")
+            "calibrated [test_ric_without_atg_and_hla_disparity_ends_in_graft_failure, "
+            "test_matched_graft_with_atg_engrafts]: maximal rejection rate, set in the first twin "
+            "(v1) for graft failure after RIC without ATG and kept when k_hvg_exp was fitted on "
+            "these tests")
     p.param("hvg_precursors", 0.05, "1", 0.001, 0.1,
             "share of host T cells alloreactive against an allogeneic graft",
             "alloreactive T-cell precursor frequency 1-10 % (Suchin et al., J Immunol "
             "2001;166:973)")
     p.param("k_hvg_exp", 4.0, "1/day", 0.1, 10,
             "expansion of host alloreactive T cells on donor antigen",
-            "calibrated: graft failure after FluBu2 without ATG and a T-replete haploidentical "
-            "graft under ciclosporin + methotrexate (tests/twin), none after matched-sibling "
-            "or ATG-containing conditioning or myeloablative BuCy with cord blood")
+            "calibrated [test_ric_without_atg_and_hla_disparity_ends_in_graft_failure, "
+            "test_matched_graft_with_atg_engrafts, "
+            "test_myeloablative_graft_is_full_donor_by_day_100_in_every_lineage]: graft failure "
+            "after FluBu2 without ATG and a T-replete haploidentical graft under ciclosporin + "
+            "methotrexate, none after matched-sibling or ATG-containing conditioning or "
+            "myeloablative BuCy with cord blood")
     p.param("HR50_hvg", 0.005, "1e9/L", 1e-4, 1,
             "host alloreactive T cells giving half-maximal rejection",
             "assumption: as TA50_gvl for the donor's alloreactive T cells")
     p.param("hla_disparity", 0.0, "1", 0, 1,
             "HLA disparity (0 matched sibling, ~0.3 matched unrelated, 1 haploidentical)",
-            "therapy/graft covariate")
+            "therapy covariate: set by hematwin.therapy.transplant.stem_cell_transplant from the "
+            "donor (hematwin.therapy.transplant.DONORS): 0 matched sibling, ~0.3 matched "
+            "unrelated, 1 haploidentical")
     p.param("graft_allogeneic", 0.0, "1", 0, 1,
             "1 for an allogeneic graft, 0 for autologous, gene-corrected or iPSC-derived",
-            "therapy/graft covariate")
+            "therapy covariate: set by hematwin.therapy.transplant.stem_cell_transplant (1 for an "
+            "allogeneic donor) and to 0 by hematwin.therapy.transplant.gene_therapy_graft and "
+            "hematwin.therapy.transplant.ipsc_graft")
 
     p.define("thymus", "thymic_share_20*2^(-max(0, age - 20)/thymus_half_life)", "1",
              "thymic share of T production at this age")
@@ -148,7 +217,21 @@ def lymphoid_component() -> Parts:
     # alloreactive donor T cells and host antigen
     p.state("TA", 0.0, "1e9/L", "alloreactive donor T cells")
     p.state("HOST_AG", 1.0, "1", "host alloantigen presentation (1 = untouched host)")
-    p.ode("HOST_AG", "-host_antigen_decay*graft_allogeneic*HOST_AG")
+    # Host alloantigen is presented by host-derived hematopoietic cells (host antigen-presenting
+    # cells are required for GVHD: Shlomchik et al., Science 1999;285:412), including the
+    # leukemia: the minor histocompatibility antigens targeted by GVL (HA-1, HA-2) are
+    # expressed on hematopoietic and leukemic cells (Marijt et al., PNAS 2003;100:2742).
+    # Presentation follows the host's remaining hematopoiesis (normal and mutant progenitors
+    # relative to a healthy marrow, plus marrow blasts relative to the normal marrow
+    # cellularity) with the turnover of antigen-presenting cells (host_antigen_decay): after
+    # myeloablation it wanes as before (half-life ~23 days), while mixed chimerism or a
+    # regrowing leukemia re-stimulate the donor's alloreactive T cells (the route by which
+    # donor lymphocyte infusions act: Kolb, Blood 2008;112:4371).
+    p.define("host_hemato", "(M_h + M_m)/(q_niche*M0) + ag_leukemia*LB/K_marrow", "1",
+             "host hematopoiesis presenting alloantigen (1 = untouched healthy host)")
+    p.define("host_ag_source", "host_hemato*(1 + AG50_host)/(host_hemato + AG50_host)", "1",
+             "alloantigen presentation by the remaining host hematopoiesis (1 = untouched)")
+    p.ode("HOST_AG", "graft_allogeneic*host_antigen_decay*(host_ag_source - HOST_AG)")
     p.ode("TA", "graft_allogeneic*k_allo*(1 + hla_disparity)*HOST_AG*(1 - immunosuppression)"
                 "*TA*(1 - TA/TA_max) - k_TA*TA - (kill_lymph + rej)*TA")
     p.define("gvl", "graft_allogeneic*k_gvl*TA/(TA50_gvl + TA)", "1/day",

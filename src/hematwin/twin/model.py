@@ -31,7 +31,8 @@ COMPONENTS = (stem_component, myeloid_component, platelet_component, erythroid_c
 def _chimerism_and_counts() -> Parts:
     p = Parts()
     p.param("mono_ratio", 0.12, "1", 0.05, 0.3, "monocytes per neutrophil",
-            "adult differential (monocytes 0.2-0.8 vs neutrophils 2-7 x10^9/L)")
+            "assumption: typical adult monocyte to neutrophil counts (~0.5 vs ~4 ×10⁹/L); no "
+            "reference interval checked; it only enters the WBC and whole-blood chimerism outputs")
     p.output("wbc", "ANC*(1 + mono_ratio) + LYMPH + LPB", "1e9/L",
              "white blood cells (neutrophils, monocytes, lymphocytes, blasts)")
     p.output("donor_myeloid_pct", "100*N_g/(ANC + 1e-12)", "%", "donor chimerism, myeloid")

@@ -8,9 +8,12 @@ twin (``hematwin.twin.model``) concatenates the parts of every component into on
 proliferating cells), listed in each component's docstring.
 
 Every parameter carries a unit, a default, a range for virtual populations (``lower``,
-``upper``; log-normal variability is drawn inside it) and its source: a citation, or
-``"calibrated: <target>"`` when the value was chosen to reproduce a calibration target of
-``validation/twin_targets.md``.
+``upper``; log-normal variability is drawn inside it) and its source: a citation (author and
+year), ``"calibrated [key, ...]: how"`` when the value was chosen to reproduce calibration
+targets (keys of ``validation/twin_cases.TARGETS`` or behavioural tests of
+``tests/twin/test_twin_behaviour.py``), ``"assumption: why"``, ``"definition: what"``, or for
+a patient/therapy covariate what sets it (``"... set by hematwin.<module>..."``);
+``tests/twin/test_twin_structure.py`` enforces this.
 """
 
 from __future__ import annotations

@@ -58,51 +58,94 @@ def stem_component() -> Parts:
             "Catlin et al., Blood 2011;117:4460 (human HSC divide about once per 40 weeks)")
     p.param("a_h", 0.7, "1", 0.55, 0.95,
             "maximal self-renewal probability of a normal HSC (empty niche)",
-            "calibrated: HSC regeneration after transplant (Stiehl et al. 2014 range 0.5-1)")
+            "assumption: inside the range 0.5-1 of Stiehl et al. 2014; value of the first twin "
+            "(v1), not tuned on a target since (the engraftment rows were then fitted with Mmax, "
+            "act_max, D50 and kM at this value)")
     p.param("act_max", 40.0, "1", 5, 100, "maximal activation of HSC division in a depleted niche",
-            "calibrated: neutrophil engraftment after transplant (Champlin 2000)")
+            "calibrated [engraft_pb_n, engraft_bm_n, engraft_cord_n]: with D50, how fast a "
+            "graft's few HSC regrow an emptied niche; set in the first twin (v1) to Champlin's "
+            "neutrophil engraftment days and kept when Mmax was refitted on these rows")
     p.param("D50", 0.2, "1", 0.05, 0.8, "depletion giving half-maximal HSC activation",
-            "calibrated: neutrophil engraftment after transplant (Champlin 2000)")
+            "calibrated [engraft_pb_n, engraft_bm_n, engraft_cord_n]: with act_max (see there); "
+            "set in the first twin (v1) and kept when Mmax was refitted on these rows")
     p.param("q_niche", 1.0, "1", 0.2, 1.0, "marrow niche quality (capacity relative to healthy)",
-            "patient modifier (1 = healthy marrow)")
+            "patient modifier: set by hematwin.therapy.patient.Patient.niche_quality (scenario "
+            "modifier niche_quality, hematwin.scenario.schema.MODIFIER_PARAMETERS); 1 = healthy "
+            "marrow")
     p.param("hsc_damage", 0.0, "1", 0.0, 0.95, "fraction of HSC lost to prior therapy",
-            "patient modifier (0 = none)")
+            "patient modifier: set by hematwin.therapy.patient.Patient.prior_therapy_hsc_loss "
+            "(scenario modifier prior_therapy_damage, "
+            "hematwin.scenario.schema.MODIFIER_PARAMETERS); 0 = none")
     p.param("chip_fraction", 0.0, "1", 0.0, 0.5,
             "fraction of HSC carrying a clonal-hematopoiesis mutation at t0",
-            "patient modifier (e.g. DNMT3A/TET2 clones; Jaiswal et al., NEJM 2014;371:2488)")
-    p.param("chip_advantage", 0.02, "1", 0.0, 0.2,
+            "patient modifier: set by hematwin.scenario.schema.MODIFIER_PARAMETERS "
+            "(chip_fraction); 0 = no clone; e.g. DNMT3A/TET2 clones (Jaiswal et al., NEJM "
+            "2014;371:2488)")
+    # At homeostasis (2·a_age·φ = 1) the mutant's HSC log-odds grow at
+    # pS·2·a_age·φ·chip_advantage = pS·chip_advantage per day: 365/280 × 0.05 = 6.5 %/year.
+    p.param("chip_advantage", 0.05, "1", 0.0, 0.2,
             "relative self-renewal advantage of the mutant clone",
-            "calibrated: CHIP clone growth ~5-15 %/year (Watson et al., Science 2020;367:1449)")
+            "calibrated [test_chip_default_growth_rate_is_at_least_the_slowest_published_"
+            "driver]: the default clone's HSC log-odds grow by pS·chip_advantage = 6.5 %/year, "
+            "just above the slowest common drivers — Fabre et al., Nature 2022;606:335 (697 "
+            "clones in 385 people followed a median 13 years: 5 %/year for DNMT3A and TP53 up "
+            "to > 50 %/year for SRSF2 P95H); positive selection of CHIP variants: Watson et "
+            "al., Science 2020;367:1449. A patient modifier (scenario field chip_advantage)")
     p.param("M0", 100.0, "1e6/kg", 20, 500, "multipotent/committed CD34+ progenitors in marrow",
-            "order of magnitude of marrow CD34+ cells (~1 % of 1.1e10 nucleated cells/kg)")
+            "assumption: order of magnitude, CD34+ ~1 % of the 1.1e10 nucleated marrow cells/kg "
+            "(Harrison, J Clin Pathol 1962), the rule of thumb of one CD34+ cell per 100 "
+            "nucleated marrow cells; no measurement of the percentage checked")
     p.param("kM", 0.12, "1/day", 0.03, 0.5, "progenitor output rate towards the lineages",
-            "calibrated: platelet and neutrophil engraftment kinetics (Champlin 2000)")
+            "calibrated [engraft_pb_n, engraft_pb_p, engraft_bm_n, engraft_bm_p]: progenitor "
+            "output rate (progenitor residence ~8 days), set in the first twin (v1) on Champlin's "
+            "engraftment kinetics and kept when Mmax and cap_tpo were refitted on these rows")
     p.param("Mmax", 2.4, "1", 0.5, 20, "maximal extra progenitor proliferation when depleted",
-            "calibrated: neutrophil engraftment 14/19/23 days after blood/marrow/double cord"
-            " grafts (Champlin 2000; Barker 2005) and the docetaxel nadir day (Friberg 2002)")
+            "calibrated [engraft_pb_n, engraft_bm_n, engraft_cord_n, docetaxel_nadir_day]: "
+            "refitted from 4.0 to 2.4 on neutrophil engraftment 14/19/23 days after "
+            "blood/marrow/double cord grafts (Champlin 2000; Barker 2005) and the docetaxel nadir "
+            "day (Friberg 2002)")
     p.param("ampS", 1.0, "1", 0.1, 10, "progenitors produced per differentiating HSC daughter",
-            "model scale (absorbed in the lineage amplifications)")
-    p.param("age", 40.0, "year", 0, 100, "patient age", "patient covariate")
+            "definition: model scale, progenitors per differentiating HSC daughter; any value is "
+            "absorbed by the progenitor self-renewal rM and the lineage amplifications, which are "
+            "derived from the baselines")
+    p.param("age", 40.0, "year", 0, 100, "patient age",
+            "patient covariate: set by hematwin.therapy.patient.Patient.age_years; 40 years is "
+            "the calibrated reference adult")
     p.param("fL40", 0.15, "1", 0.02, 0.4,
             "lymphoid share of progenitor output at age 40",
-            "calibrated: lymphocyte counts; myeloid skewing with age (Pang et al., PNAS 2011)")
+            "assumption: lymphoid share 15 % of progenitor output, no data taken; it has no "
+            "effect on any output: every lineage amplification is defined as its baseline flux "
+            "over (lineage share × prod0) (A_N, A_P, A_E, A_L), so the share cancels in "
+            "A·share·prod")
     p.param("lymph_age_decline", 0.015, "1/year", 0.0, 0.05,
             "relative fall of the lymphoid share per year of age",
-            "Pang et al., PNAS 2011;108:20012 (myeloid-biased aged human HSC)")
+            "assumption: 1.5 %/year, a rate not taken from Pang et al., PNAS 2011;108:20012 "
+            "(myeloid-biased aged human HSC, qualitative); no effect on any output, as for fL40 "
+            "(the lineage share cancels in A_L·fL), so the twin has no myeloid skewing with age")
     p.param("hsc_age_decline", 0.003, "1/year", 0.0, 0.01,
             "relative fall of HSC self-renewal probability per year of age (from age 40)",
-            "calibrated to the ~2-fold lower repopulation per aged human HSC (age 65-80 vs "
-            "20-35 in NSG mice; Pang et al., PNAS 2011;108:20012, Fig. 2): at age 70 the "
-            "regeneration rate pS·(2a·phi - 1) of an empty niche falls by a third")
-    p.param("fP_share", 0.3, "1", 0.1, 0.6, "platelet share of the myeloid output", "calibrated")
-    p.param("fE_share", 0.3, "1", 0.1, 0.6, "erythroid share of the myeloid output", "calibrated")
+            "set from Pang et al., PNAS 2011;108:20012, Fig. 2 (~2-fold lower repopulation per "
+            "aged human HSC, age 65-80 vs 20-35, in NSG mice): at age 70 the regeneration rate "
+            "pS·(2a·phi - 1) of an empty niche falls by a third; direction checked by "
+            "test_older_patient_regenerates_hsc_more_slowly")
+    p.param("fP_share", 0.3, "1", 0.1, 0.6, "platelet share of the myeloid output",
+            "assumption: 30 % of the myeloid output, no data taken; it has no effect on any "
+            "output: every lineage amplification is defined as its baseline flux over (lineage "
+            "share × prod0) (A_N, A_P, A_E, A_L), so the share cancels in A·share·prod")
+    p.param("fE_share", 0.3, "1", 0.1, 0.6, "erythroid share of the myeloid output",
+            "assumption: 30 % of the myeloid output, no data taken; it has no effect on any "
+            "output: every lineage amplification is defined as its baseline flux over (lineage "
+            "share × prod0) (A_N, A_P, A_E, A_L), so the share cancels in A·share·prod")
     p.param("mut_pS", 1.0, "1", 0.5, 3.0, "division rate of the mutant HSC relative to host",
-            "patient modifier")
+            "patient modifier: division rate of the CHIP mutant relative to host HSC, 1 = none "
+            "(its advantage is in self-renewal, chip_advantage); not a scenario modifier, set by "
+            "a parameter override of hematwin.engine.Model.simulate")
 
     p.param("graft_self_renewal", 1.0, "1", 0.5, 1.0,
             "self-renewal of the graft's HSC relative to adult HSC",
-            "graft covariate: 1 for adult or cord HSC; below 1 for iPSC-derived HSC "
-            "(hematwin.therapy.transplant.IPSC_SELF_RENEWAL, an assumption)")
+            "graft covariate: set by hematwin.therapy.transplant.ipsc_graft "
+            "(hematwin.therapy.transplant.IPSC_SELF_RENEWAL, an assumption); 1 for adult or cord "
+            "HSC")
     w = {"h": "1", "g": "1", "m": "1"}
     a = {"h": "a_age", "g": "a_age*graft_self_renewal", "m": "a_age*(1 + chip_advantage)"}
     p_div = {"h": "pS", "g": "pS", "m": "pS*mut_pS"}
