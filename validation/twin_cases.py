@@ -28,7 +28,7 @@ from hematwin.engine import Model
 from hematwin.therapy.chemotherapy import high_dose_cytarabine, seven_plus_three
 from hematwin.therapy.conditioning import bu_cy
 from hematwin.therapy.regimen import Covariate, Dose, Regimen, Replace
-from hematwin.therapy.transplant import CALIBRATED, DONORS, stem_cell_transplant
+from hematwin.therapy.transplant import CALIBRATED, DONORS, graft_clone, stem_cell_transplant
 from hematwin.twin import twin_spec
 from hematwin.twin.hazards import ACCUMULATING_STATES
 from hematwin.twin.myeloid import LINES
@@ -77,13 +77,16 @@ ALLOREACTIVE_SHARE = CALIBRATED.alloreactive_share
 """Share of donor T cells that are alloreactive (1-10 %: Suchin et al., J Immunol 2001)."""
 
 
-def graft_doses(graft: Graft, day: float = 0.0) -> list[Dose]:
+def graft_doses(graft: Graft, day: float = 0.0, *, allogeneic: bool = True) -> list[Dose]:
+    """Doses into the donor clone (allogeneic) or the autologous-graft clone."""
+    c = graft_clone(allogeneic)
     cd34 = HOMING * graft.cd34_per_kg / 1e6  # 10⁶/kg seeded
     t_blood = graft.cd3_per_kg / 1e9 * T_BLOOD_PER_DOSE
-    doses = [Dose(day, cd34 * HSC_PER_CD34, "S_g"), Dose(day, cd34, "M_g")]
+    doses = [Dose(day, cd34 * HSC_PER_CD34, f"S_{c}"), Dose(day, cd34, f"M_{c}")]
     if t_blood > 0:
-        doses += [Dose(day, t_blood * 0.64, "T4_g"), Dose(day, t_blood * 0.36, "T8_g"),
-                  Dose(day, t_blood * ALLOREACTIVE_SHARE, "TA")]
+        doses += [Dose(day, t_blood * 0.64, f"T4_{c}"), Dose(day, t_blood * 0.36, f"T8_{c}")]
+        if allogeneic:
+            doses.append(Dose(day, t_blood * ALLOREACTIVE_SHARE, "TA"))
     return doses
 
 
@@ -240,7 +243,7 @@ def asct_platelets(model: Model) -> dict[str, float]:
     platelets against the mean curve of 53 patients (``shared/data/asct``), days 0-30."""
     obs = pd.read_csv(DATA / "asct" / "platelets_average.csv").set_index("Day")["Average"]
     days = np.array([d for d in obs.index if 0 <= d <= 30], dtype=float)
-    reg = Regimen(melphalan_200() + graft_doses(AUTO_PBSC))
+    reg = Regimen(melphalan_200() + graft_doses(AUTO_PBSC, allogeneic=False))
     res = model.simulate(regimen=reg, times=np.r_[-10.0, days], t0=-10.0,
                          record=["platelets"])
     sim = res["platelets"][0, 1:]
@@ -461,7 +464,7 @@ def healthy_hazards(model: Model) -> dict[str, float]:
 def asct_outcomes(model: Model) -> dict[str, float]:
     """Melphalan 200 mg/m² and an autologous blood graft (5 ×10⁶ CD34+/kg): infection by
     day 30 and non-relapse mortality by day 100."""
-    reg = Regimen(melphalan_200() + graft_doses(AUTO_PBSC))
+    reg = Regimen(melphalan_200() + graft_doses(AUTO_PBSC, allogeneic=False))
     res = model.simulate(regimen=reg, times=[-10.0, 30.0, 100.0], t0=-10.0,
                          record=["p_infection", "nrm"])
     return {"infection_30": float(res["p_infection"][0, 1]), "nrm_100": float(res["nrm"][0, 2])}

@@ -1,12 +1,13 @@
 """Granulopoiesis: neutrophil production per clone, endogenous and exogenous G-CSF, mobilisation.
 
-Each line (host, graft, mutant, and the leukemic line when it differentiates, as in CML) has a
-Friberg-type chain — proliferating precursors, three maturation compartments, circulating
-neutrophils (Friberg et al., J Clin Oncol 2002;20:4713: MTT 88.7 h, consistent across drugs)
-— fed by the progenitor output of its clone. G-CSF drives proliferation, maturation speed and
-release from the marrow reserve as power laws of its concentration relative to baseline
-(Quartino et al., Pharm Res 2014;31:3390: (G/G0)^0.444 and (G/G0)^0.234), capped at the
-pharmacological concentrations of filgrastim. Endogenous G-CSF turns over as
+Each line (host, donor, autologous graft, mutant, and the leukemic line when it
+differentiates, as in CML) has a Friberg-type chain — proliferating precursors, three
+maturation compartments, circulating neutrophils (Friberg et al., J Clin Oncol 2002;20:4713:
+MTT 88.7 h, consistent across drugs) — fed by the progenitor output of its clone. G-CSF
+drives proliferation, maturation speed and release from the marrow reserve as power laws of
+its concentration relative to baseline (Quartino et al., Pharm Res 2014;31:3390:
+(G/G0)^0.444 and (G/G0)^0.234), capped at the pharmacological concentrations of filgrastim.
+Endogenous G-CSF turns over as
 dG/dt = kin − (ke + kANC·ANC)·G (Quartino 2014; the form whose baseline balances); with
 Quartino's rates that is ≈ 550 per day at a normal ANC (half-life ~2 min), so G is taken at
 its quasi-steady state G = kin/(ke + kANC·ANC): exact on the time scale of counts, and it
@@ -23,7 +24,7 @@ Names used: ``prod_<c>``, ``fN``, ``prod0`` (stem), ``flux_N_l`` (leukemia), ``k
 
 from __future__ import annotations
 
-from hematwin.twin.parts import CLONE_NAMES, CLONES, Parts, total
+from hematwin.twin.parts import CLONE_NAMES, CLONES, INITIAL_SHARE, Parts, total
 
 LINES = (*CLONES, "l")
 LINE_NAMES = {**CLONE_NAMES, "l": "leukemic (differentiating)"}
@@ -112,7 +113,7 @@ def myeloid_component() -> Parts:
              "G-CSF on release from the marrow reserve")
     inputs = {c: f"A_N*fN*prod_{c}" for c in CLONES} | {"l": "flux_N_l"}
     for c in LINES:
-        init = {"h": "(1 - chip_fraction)", "g": "0", "m": "chip_fraction", "l": "0"}[c]
+        init = {**INITIAL_SHARE, "l": "0"}[c]
         for comp, what in (("NP", "proliferating precursors"), ("NM1", "maturing, 1"),
                            ("NM2", "maturing, 2"), ("NM3", "marrow reserve")):
             p.state(f"{comp}_{c}", f"NP0*{init}", "1e9/L", f"neutrophil {what}, "
