@@ -120,7 +120,8 @@ def lymphoid_component() -> Parts:
             "HLA disparity (0 matched sibling, ~0.3 matched unrelated, 1 haploidentical)",
             "therapy/graft covariate")
     p.param("graft_allogeneic", 0.0, "1", 0, 1,
-            "1 for an allogeneic graft, 0 for autologous, gene-corrected or iPSC-derived",
+            "1 once an allogeneic graft (donor clone d) is in place; autologous, "
+            "gene-corrected and iPSC-derived grafts (clone a) leave it as it is",
             "therapy/graft covariate")
 
     p.define("thymus", "thymic_share_20*2^(-max(0, age - 20)/thymus_half_life)", "1",
