@@ -33,6 +33,7 @@ from hematwin.therapy.support import HB_TRIGGER, diagnostic_phlebotomy, transfus
 from hematwin.therapy.transplant import (
     CALIBRATED,
     DONORS,
+    graft_clone,
     methotrexate_short_course,
     stem_cell_transplant,
 )
@@ -88,13 +89,16 @@ ALLOREACTIVE_SHARE = CALIBRATED.alloreactive_share
 """Share of donor T cells that are alloreactive (1-10 %: Suchin et al., J Immunol 2001)."""
 
 
-def graft_doses(graft: Graft, day: float = 0.0) -> list[Dose]:
+def graft_doses(graft: Graft, day: float = 0.0, *, allogeneic: bool = True) -> list[Dose]:
+    """Doses into the donor clone (allogeneic) or the autologous-graft clone."""
+    c = graft_clone(allogeneic)
     cd34 = HOMING * graft.cd34_per_kg / 1e6  # 10⁶/kg seeded
     t_blood = graft.cd3_per_kg / 1e9 * T_BLOOD_PER_DOSE
-    doses = [Dose(day, cd34 * HSC_PER_CD34, "S_g"), Dose(day, cd34, "M_g")]
+    doses = [Dose(day, cd34 * HSC_PER_CD34, f"S_{c}"), Dose(day, cd34, f"M_{c}")]
     if t_blood > 0:
-        doses += [Dose(day, t_blood * 0.64, "T4_g"), Dose(day, t_blood * 0.36, "T8_g"),
-                  Dose(day, t_blood * ALLOREACTIVE_SHARE, "TA")]
+        doses += [Dose(day, t_blood * 0.64, f"T4_{c}"), Dose(day, t_blood * 0.36, f"T8_{c}")]
+        if allogeneic:
+            doses.append(Dose(day, t_blood * ALLOREACTIVE_SHARE, "TA"))
     return doses
 
 
@@ -283,8 +287,8 @@ def asct_platelets(model: Model) -> dict[str, float]:
     platelets against the mean curve of 53 patients (``shared/data/asct``), days 0-30."""
     obs = pd.read_csv(DATA / "asct" / "platelets_average.csv").set_index("Day")["Average"]
     days = np.array([d for d in obs.index if 0 <= d <= 30], dtype=float)
-    reg, _ = with_platelet_support(model, Regimen(melphalan_200() + graft_doses(AUTO_PBSC)),
-                                   end=30.0)
+    reg, _ = with_platelet_support(
+        model, Regimen(melphalan_200() + graft_doses(AUTO_PBSC, allogeneic=False)), end=30.0)
     res = model.simulate(regimen=reg, times=np.r_[-10.0, days], t0=-10.0,
                          record=["platelets"])
     sim = res["platelets"][0, 1:]
@@ -572,7 +576,7 @@ def healthy_hazards(model: Model) -> dict[str, float]:
 def asct_outcomes(model: Model) -> dict[str, float]:
     """Melphalan 200 mg/m² and an autologous blood graft (5 ×10⁶ CD34+/kg): infection by
     day 30 and non-relapse mortality by day 100."""
-    reg = Regimen(melphalan_200() + graft_doses(AUTO_PBSC))
+    reg = Regimen(melphalan_200() + graft_doses(AUTO_PBSC, allogeneic=False))
     res = model.simulate(regimen=reg, times=[-10.0, 30.0, 100.0], t0=-10.0,
                          record=["p_infection", "nrm"])
     return {"infection_30": float(res["p_infection"][0, 1]), "nrm_100": float(res["nrm"][0, 2])}
@@ -612,7 +616,7 @@ def sos_by_regimen(model: Model) -> dict[str, float]:
     melphalan 200 mg/m² with an autologous graft."""
     regimens = {"bucy": allo_regimen(PBSC),
                 "flubu2": flu_bu2(0.0) + Regimen(graft_doses(PBSC)),
-                "mel200": Regimen(melphalan_200() + graft_doses(AUTO_PBSC))}
+                "mel200": Regimen(melphalan_200() + graft_doses(AUTO_PBSC, allogeneic=False))}
     return {name: float(model.simulate(regimen=reg, times=[-10.0, 100.0], t0=-10.0,
                                        record=["p_sos"])["p_sos"][0, 1])
             for name, reg in regimens.items()}

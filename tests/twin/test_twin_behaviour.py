@@ -28,6 +28,7 @@ from hematwin.therapy.transplant import (
     stem_cell_transplant,
 )
 from hematwin.twin import twin_spec
+from hematwin.twin.parts import CLONES
 
 CONDITIONING_START = -10.0
 """Transplant simulations start 10 days before the graft (conditioning from day −7)."""
@@ -64,9 +65,12 @@ def at(times: np.ndarray, values: np.ndarray, day: float) -> np.ndarray:
     return values[:, i]
 
 
+HSC = [f"S_{c}" for c in CLONES]
+
+
 def hsc_share(res, clone: str) -> np.ndarray:
-    """Share of clone ``clone`` (``h``, ``g``, ``m``) among the normal HSC."""
-    total = res["S_h"] + res["S_g"] + res["S_m"]
+    """Share of clone ``clone`` (``h``, ``d``, ``a``, ``m``) among the normal HSC."""
+    total = sum(res[f"S_{c}"] for c in CLONES)
     return res[f"S_{clone}"] / total
 
 
@@ -82,7 +86,7 @@ def chip_course(twin):
     """A 5 % clonal-hematopoiesis mutant followed for 5 years, without and with a
     self-renewal advantage (0, the twin's default, twice the default)."""
     t = np.array([0.0, 365.0 * CHIP_YEARS])
-    res = simulate(twin, t, ["S_h", "S_g", "S_m"], n=CHIP_ADVANTAGES.size,
+    res = simulate(twin, t, HSC, n=CHIP_ADVANTAGES.size,
                    params={"chip_fraction": 0.05, "chip_advantage": CHIP_ADVANTAGES})
     return hsc_share(res, "m")
 
@@ -119,7 +123,7 @@ def conditioning_intensity(twin):
     after reduced-intensity FluBu2 (patient 1), to day +100."""
     t = transplant_days(100.0)
     graft = stem_cell_transplant(0.0, "peripheral_blood", "matched_sibling")
-    res = simulate(twin, t, [*CHIMERISM, "S_h", "S_g", "S_m"], t0=CONDITIONING_START,
+    res = simulate(twin, t, [*CHIMERISM, *HSC], t0=CONDITIONING_START,
                    regimens=[bu_cy() + graft, flu_bu2() + graft])
     return t, res
 
@@ -128,7 +132,7 @@ def test_myeloablative_graft_is_full_donor_by_day_100_in_every_lineage(condition
     t, res = conditioning_intensity
     for name in CHIMERISM:
         assert at(t, res[name], 100.0)[0] > 95.0, name
-    assert at(t, hsc_share(res, "g"), 100.0)[0] > 0.95
+    assert at(t, hsc_share(res, "d"), 100.0)[0] > 0.95
 
 
 @pytest.mark.xfail(strict=True, reason=(
@@ -311,7 +315,7 @@ def age_transplant(twin):
     """A 30- and a 70-year-old after BuCy and a matched-sibling blood graft, to day +365."""
     t = transplant_days(365.0)
     reg = bu_cy() + stem_cell_transplant(0.0, "peripheral_blood", "matched_sibling")
-    res = simulate(twin, t, ["cd4", "THY1_h", "THY2_h", "THY1_g", "THY2_g"],
+    res = simulate(twin, t, ["cd4", "THY1_h", "THY2_h", "THY1_d", "THY2_d"],
                    t0=CONDITIONING_START, regimens=[reg, reg], params={"age": AGES})
     return t, res
 
@@ -320,7 +324,7 @@ def test_older_patient_has_less_thymic_output(age_transplant):
     t, res = age_transplant
     young, old = res["THY1_h"][:, 0] + res["THY2_h"][:, 0]  # before conditioning
     assert old < young
-    young, old = at(t, res["THY1_g"] + res["THY2_g"], 180.0)  # donor-derived, after HSCT
+    young, old = at(t, res["THY1_d"] + res["THY2_d"], 180.0)  # donor-derived, after HSCT
     assert old < young
 
 

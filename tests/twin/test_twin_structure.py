@@ -136,8 +136,9 @@ def test_every_parameter_source_follows_the_provenance_convention():
 
 def test_mechanisms_of_the_seed_documents_have_states():
     names = set(twin_spec().state_names)
-    for required in ("S_h", "S_g", "S_m", "LS", "LB", "N_g", "T4_g", "TA", "FILG_sc",
-                     "PEG_sc", "PLT", "RBC1", "BU_c", "RAD", "IM_c", "H_INF", "H_GVHD"):
+    for required in ("S_h", "S_d", "S_a", "S_m", "LS", "LB", "N_d", "N_a", "T4_d", "T4_a",
+                     "MK_d", "ERY_a", "BC_d", "NK_a", "TA", "FILG_sc", "PEG_sc", "PLT",
+                     "RBC1", "BU_c", "RAD", "IM_c", "H_INF", "H_GVHD"):
         assert required in names
 
 

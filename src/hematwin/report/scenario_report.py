@@ -59,14 +59,12 @@ LANE_NAMES = {"chemotherapy": "chemotherapy", "conditioning": "conditioning",
               "transfusion": "transfusion"}
 LINE_COLORS = {"anc": "#1f4e9c", "wbc": "#6a8fc7", "lymphocytes": "#5aa6a6",
                "platelets": "#8e44ad", "hb": "#b03a2e", "cd4": "#1b9e77", "cd8": "#d95f02",
-               "nk": "#7570b3", "b_cells": "#e7298a", "donor_myeloid_pct": "#1f4e9c",
-               "donor_t_pct": "#1b9e77", "donor_wb_pct": "#999999",
+               "nk": "#7570b3", "b_cells": "#e7298a",
                "marrow_blasts_pct": "#a50026", "blasts_blood": "#f46d43",
                "bcr_abl_pct": "#1b7837", "mutant_vaf_pct": "#6a3d9a"}
 LABELS = {"anc": "ANC", "wbc": "WBC", "lymphocytes": "lymphocytes", "platelets": "platelets",
           "hb": "hemoglobin", "cd4": "CD4 T", "cd8": "CD8 T", "nk": "NK", "b_cells": "B cells",
-          "donor_myeloid_pct": "myeloid", "donor_t_pct": "T cells (CD3)",
-          "donor_wb_pct": "whole blood", "marrow_blasts_pct": "marrow blasts (MRD surrogate)",
+          "marrow_blasts_pct": "marrow blasts (MRD surrogate)",
           "blasts_blood": "blood blasts", "bcr_abl_pct": "BCR::ABL1",
           "mutant_vaf_pct": "CHIP VAF"}
 MOLECULAR_LEVELS = (
@@ -118,12 +116,33 @@ def _has_transplant(r: ScenarioResult) -> bool:
     return r.scenario.transplant_day is not None
 
 
-def _allogeneic(r: ScenarioResult) -> bool:
-    """A graft from another person (or donor lymphocytes): chimerism is donor chimerism; after
-    an autologous, gene-corrected or iPSC graft the panel shows graft-derived cells."""
-    return any(t.type == "dli" or (t.type == "stem_cell_transplant"
-                                   and t.arguments.get("donor") != "autologous")
-               for t in r.scenario.treatment)
+CHIMERISM_LINEAGES = {"myeloid": ("myeloid", "#1f4e9c"), "t": ("T cells (CD3)", "#1b9e77"),
+                      "b": ("B cells (CD19)", "#e7298a"), "nk": ("NK cells (CD56)", "#7570b3"),
+                      "wb": ("whole blood", "#999999")}
+"""Lineages of the chimerism panel: label and colour (output ``<kind>_<lineage>_pct``)."""
+GRAFT_KIND_WORDS = {"donor": "donor", "autograft": "graft-derived"}
+GRAFT_KIND_STYLES = {"donor": "-", "autograft": (0, (5, 2))}
+
+
+def _chimerism_panel(ax: Axes, r: ScenarioResult) -> None:
+    """Donor chimerism by lineage after an allograft (or donor lymphocytes), the share of
+    graft-derived cells after an autologous, gene-corrected or iPSC graft; both, told apart
+    by the line style, for a patient who has both."""
+    kinds = r.scenario.graft_chimerism
+    for kind in kinds:
+        for lineage, (label, color) in CHIMERISM_LINEAGES.items():
+            name = f"{kind}_{lineage}_pct"
+            _line(ax, r, name, color=color, ls=GRAFT_KIND_STYLES[kind],
+                  label=f"{GRAFT_KIND_WORDS[kind]}: {label}" if len(kinds) > 1 else label)
+    ax.set_ylim(-3, 103)
+    if "donor" in kinds:
+        ax.axhline(FULL_DONOR_ABOVE_PCT, color="#1a9850", ls="--", lw=0.8,
+                   label=f"full donor > {FULL_DONOR_ABOVE_PCT:g} %")
+        ax.axhline(GRAFT_LOSS_BELOW_PCT, color="#d73027", ls="--", lw=0.8,
+                   label=f"graft loss < {GRAFT_LOSS_BELOW_PCT:g} %")
+    ax.set_ylabel({("donor",): "donor chimerism\n(% donor cells)",
+                   ("autograft",): "graft-derived cells\n(% of cells)"}.get(
+                       kinds, "donor and graft-derived\ncells (% of cells)"))
 
 
 def _year_ticks(ax: Axes, start: float, end: float) -> None:
@@ -291,17 +310,7 @@ def scenario_figure(r: ScenarioResult, *, width: float = 11.0) -> Figure:
             _cml_panel(ax, r)
             ax.set_ylabel("BCR::ABL1 IS\n(%, log)")
         elif name == "chimerism":
-            for lineage in ("donor_myeloid_pct", "donor_t_pct", "donor_wb_pct"):
-                _line(ax, r, lineage)
-            ax.set_ylim(-3, 103)
-            if _allogeneic(r):
-                ax.axhline(FULL_DONOR_ABOVE_PCT, color="#1a9850", ls="--", lw=0.8,
-                           label=f"full donor > {FULL_DONOR_ABOVE_PCT:g} %")
-                ax.axhline(GRAFT_LOSS_BELOW_PCT, color="#d73027", ls="--", lw=0.8,
-                           label=f"graft loss < {GRAFT_LOSS_BELOW_PCT:g} %")
-                ax.set_ylabel("donor chimerism\n(% donor cells)")
-            else:
-                ax.set_ylabel("graft-derived cells\n(% of cells)")
+            _chimerism_panel(ax, r)
         elif name == "tcells":
             _log_panel(ax, r, ["cd4", "cd8", "nk", "b_cells"], 0.001, 5.0)
             ax.axhline(0.2, color="#555555", ls=":", lw=0.8, label="CD4 0.2 ×10⁹/L")
@@ -456,6 +465,8 @@ def endpoint_meaning(name: str) -> str:
             return meanings[rest]
     for prefix, what in (("donor_myeloid_pct_d", "donor share of myeloid cells"),
                          ("donor_t_pct_d", "donor share of T cells"),
+                         ("autograft_myeloid_pct_d", "graft-derived share of myeloid cells"),
+                         ("autograft_t_pct_d", "graft-derived share of T cells"),
                          ("cd4_d", "CD4 T-cell count")):
         if name.startswith(prefix):
             return f"{what} on day +{name[len(prefix):]} after the graft"
@@ -558,13 +569,25 @@ def write_scenario_report(r: ScenarioResult, path: str | Path, *, source: str | 
 COMPARE_STYLES = ("-", (0, (5, 2)), (0, (1, 1.5)), "-.")
 
 
+def _compare_series(r: ScenarioResult, panel: str) -> str:
+    """The output a compare panel draws for one plan: the myeloid share of its main graft
+    (donor chimerism after an allograft, graft-derived cells after an autologous one)."""
+    if panel != "graft_myeloid":
+        return panel
+    kinds = r.scenario.graft_chimerism
+    return f"{kinds[0] if kinds else 'donor'}_myeloid_pct"
+
+
 def compare_figure(results: Sequence[ScenarioResult], *, width: float = 11.0) -> Figure:
     """ANC, platelets, lymphocytes and (when any plan has one) chimerism of several plans."""
     panels = [("anc", "ANC\n(×10⁹/L, log)", 0.01, 50.0), ("platelets",
               "platelets\n(×10⁹/L, log)", 1.0, 1000.0),
               ("lymphocytes", "lymphocytes\n(×10⁹/L, log)", 0.01, 10.0)]
     if any(_has_transplant(r) for r in results):
-        panels.append(("donor_myeloid_pct", "donor myeloid\nchimerism (%)", 0.0, 100.0))
+        kinds = {k for r in results for k in r.scenario.graft_chimerism[:1]}
+        ylabel = ("donor myeloid\nchimerism (%)" if kinds <= {"donor"}
+                  else "graft-derived\nmyeloid (%)")
+        panels.append(("graft_myeloid", ylabel, 0.0, 100.0))
     if any(r.scenario.patient.disease == "aml" for r in results):
         panels.append(("marrow_blasts_pct", "marrow blasts\n(%, log)", 1e-4, 100.0))
     axes, fig = _axes_in_inches([2.2] * len(panels), width, top_axis=True)
@@ -572,7 +595,7 @@ def compare_figure(results: Sequence[ScenarioResult], *, width: float = 11.0) ->
     for (name, ylabel, lo, hi), ax in zip(panels, axes, strict=True):
         for k, r in enumerate(results):
             # dashes keep a plan visible where it runs on top of another
-            _line(ax, r, name, color=cmap(k), label=r.scenario.name,
+            _line(ax, r, _compare_series(r, name), color=cmap(k), label=r.scenario.name,
                   floor=lo if lo > 0 else None, ls=COMPARE_STYLES[k % len(COMPARE_STYLES)])
         if lo > 0:
             ax.set_yscale("log")

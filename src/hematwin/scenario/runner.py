@@ -447,13 +447,19 @@ def _transplant(scenario: Scenario, times: np.ndarray, values: dict[str, np.ndar
         "platelet_engraftment_day": np.asarray(plt.engraftment_day, float),
         "platelet_50_day": np.asarray(plt.day_50, float),
     }
+    # donor chimerism after an allograft, the graft-derived share after an autologous
+    # (gene-corrected, iPSC-derived) graft; both for a patient who has both
+    kinds = scenario.graft_chimerism
     for day in (30, 100, 365):
         if tx + day <= times[-1]:
-            out[f"donor_myeloid_pct_d{day}"] = _at(times, values["donor_myeloid_pct"], tx + day)
-            out[f"donor_t_pct_d{day}"] = _at(times, values["donor_t_pct"], tx + day)
+            for kind in kinds:
+                for lineage in ("myeloid", "t"):
+                    name = f"{kind}_{lineage}_pct"
+                    out[f"{name}_d{day}"] = _at(times, values[name], tx + day)
             out[f"cd4_d{day}"] = _at(times, values["cd4"], tx + day)
-    myeloid = np.clip(values["donor_myeloid_pct"][:, -1], 0, 100)
-    t_cells = np.clip(values["donor_t_pct"][:, -1], 0, 100)
+    # the chimerism category of the main graft: the allograft's when there is one
+    myeloid = np.clip(values[f"{kinds[0]}_myeloid_pct"][:, -1], 0, 100)
+    t_cells = np.clip(values[f"{kinds[0]}_t_pct"][:, -1], 0, 100)
     out["chimerism_end"] = [
         lineage_chimerism({"myeloid": float(m), "T cells": float(t)}).overall.value
         if np.isfinite(m) and np.isfinite(t) else None for m, t in zip(myeloid, t_cells,

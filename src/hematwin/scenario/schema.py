@@ -265,7 +265,9 @@ class Variability(_Strict):
 
 DEFAULT_OUTPUTS = ("anc", "wbc", "lymphocytes", "platelets", "hb", "cd4", "cd8", "nk",
                    "b_cells", "marrow_blasts_pct", "blasts_blood", "bcr_abl_pct",
-                   "donor_myeloid_pct", "donor_t_pct", "donor_wb_pct", "mutant_vaf_pct",
+                   "donor_myeloid_pct", "donor_t_pct", "donor_b_pct", "donor_nk_pct",
+                   "donor_wb_pct", "autograft_myeloid_pct", "autograft_t_pct",
+                   "autograft_b_pct", "autograft_nk_pct", "autograft_wb_pct", "mutant_vaf_pct",
                    "p_infection", "p_bleeding", "p_gvhd", "p_sos", "nrm", "survival")
 
 
@@ -323,3 +325,18 @@ class Scenario(_Strict):
         days = [t.day for t in self.treatment
                 if TREATMENTS[t.type].category == "transplant"]
         return min(days) if days else None
+
+    @property
+    def graft_chimerism(self) -> tuple[str, ...]:
+        """Which graft-derived shares the plan calls for, as the prefixes of the twin's
+        chimerism outputs: ``"donor"`` after an allogeneic graft or donor lymphocytes (donor
+        chimerism), ``"autograft"`` after an autologous, gene-corrected or iPSC-derived
+        graft (the share of cells it makes); both, donor first, when the plan has both."""
+        kinds = set()
+        for t in self.treatment:
+            if t.type == "dli" or (t.type == "stem_cell_transplant"
+                                   and t.arguments.get("donor") != "autologous"):
+                kinds.add("donor")
+            elif TREATMENTS[t.type].category == "transplant":
+                kinds.add("autograft")
+        return tuple(k for k in ("donor", "autograft") if k in kinds)

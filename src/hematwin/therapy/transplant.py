@@ -2,15 +2,27 @@
 iPSC-derived grafts.
 
 A graft is described as clinicians report it — CD34+ and CD3+ cells per kg of recipient
-weight — and :func:`graft_states` turns those doses into the twin's graft states:
+weight — and :func:`graft_states` turns those doses into the twin's graft states, those of
+the donor clone ``d`` for an allogeneic graft and of the autologous-graft clone ``a``
+otherwise (:data:`hematwin.twin.parts.CLONES`):
 
-======== ============================================================================
-``S_g``  long-term HSC of the graft clone, 10⁶/kg
-``M_g``  CD34+ progenitors of the graft clone, 10⁶/kg
-``T4_g`` graft CD4 T cells, 10⁹/L blood-equivalent
-``T8_g`` graft CD8 T cells, 10⁹/L blood-equivalent
-``TA``   alloreactive donor T cells, 10⁹/L blood-equivalent (allogeneic grafts only)
-======== ============================================================================
+================= ===================================================================
+``S_d``/``S_a``   long-term HSC of the graft clone, 10⁶/kg
+``M_d``/``M_a``   CD34+ progenitors of the graft clone, 10⁶/kg
+``T4_d``/``T4_a`` graft CD4 T cells, 10⁹/L blood-equivalent
+``T8_d``/``T8_a`` graft CD8 T cells, 10⁹/L blood-equivalent
+``TA``            alloreactive donor T cells, 10⁹/L blood-equivalent (allogeneic grafts only)
+================= ===================================================================
+
+Which clone: allogeneic grafts (:func:`stem_cell_transplant` from another person) and donor
+lymphocytes (:func:`dli`) go to the donor clone; gene-corrected cells
+(:func:`gene_therapy_graft`), iPSC-derived grafts (:func:`ipsc_graft`) and unmanipulated
+autologous grafts (``donor="autologous"``) to the autologous-graft clone. An unmanipulated
+autologous graft is the host's own cells; it goes to clone ``a`` rather than ``h`` only so
+that the graft-derived share can be followed (the twin's clone ``a`` and host clone are then
+identical in every parameter, so the counts are the same either way). Only allogeneic grafts
+set the covariates of the allograft (``graft_allogeneic``, ``hla_disparity``); an autologous
+graft given after an allograft leaves the allograft's immunology as it was.
 
 The conversion constants live in one place, :class:`GraftConversion`, whose default
 instance :data:`CALIBRATED` carries the values the twin is calibrated with
@@ -88,14 +100,20 @@ CALIBRATED = GraftConversion()
 """The conversion the twin's transplant calibration uses (the one place for its defaults)."""
 
 
+def graft_clone(allogeneic: bool) -> str:
+    """The twin clone a graft's cells join: ``"d"`` (donor) if allogeneic, else ``"a"``."""
+    return "d" if allogeneic else "a"
+
+
 def graft_states(cd34_per_kg: float, cd3_per_kg: float = 0.0, *, allogeneic: bool = True,
                  potency: float = 1.0, conversion: GraftConversion = CALIBRATED
                  ) -> dict[str, float]:
     """Amounts to add to each graft state of the twin for a graft of ``cd34_per_kg`` CD34+
     and ``cd3_per_kg`` CD3+ cells per kg of recipient weight.
 
-    ``S_g = cd34/10⁶ · hsc_fraction_of_cd34 · homing_fraction · potency`` and
-    ``M_g = cd34/10⁶ · homing_fraction · potency`` (10⁶/kg); T cells go to ``T4_g``/``T8_g``
+    The graft clone ``c`` is ``d`` (donor) for an allogeneic graft, ``a`` (autologous graft)
+    otherwise. ``S_c = cd34/10⁶ · hsc_fraction_of_cd34 · homing_fraction · potency`` and
+    ``M_c = cd34/10⁶ · homing_fraction · potency`` (10⁶/kg); T cells go to ``T4_c``/``T8_c``
     (blood-equivalent, :meth:`GraftConversion.t_cells_to_blood`) and, for an allogeneic
     graft, their alloreactive share also to ``TA``. ``potency`` scales the engraftment of a
     product relative to a standard graft (iPSC-derived cells).
@@ -106,8 +124,10 @@ def graft_states(cd34_per_kg: float, cd3_per_kg: float = 0.0, *, allogeneic: boo
     pot = non_negative(potency, "potency", where)
     seeded = cd34 * conversion.homing_fraction * pot
     t_blood = conversion.t_cells_to_blood(cd3)
-    out = {"S_g": seeded * conversion.hsc_fraction_of_cd34, "M_g": seeded,
-           "T4_g": t_blood * conversion.cd4_share, "T8_g": t_blood * (1 - conversion.cd4_share)}
+    c = graft_clone(allogeneic)
+    out = {f"S_{c}": seeded * conversion.hsc_fraction_of_cd34, f"M_{c}": seeded,
+           f"T4_{c}": t_blood * conversion.cd4_share,
+           f"T8_{c}": t_blood * (1 - conversion.cd4_share)}
     if allogeneic:
         out["TA"] = t_blood * conversion.alloreactive_share
     return out
@@ -265,8 +285,10 @@ def stem_cell_transplant(day: float = 0.0, source: str = "peripheral_blood",
     donor
         ``"matched_sibling"``, ``"matched_unrelated"``, ``"mismatched_unrelated"``,
         ``"haploidentical"`` or ``"autologous"`` (default: matched sibling for blood and
-        marrow, mismatched unrelated for cord). Sets ``graft_allogeneic`` and
-        ``hla_disparity`` (:data:`DONORS`; ``hla_disparity`` overrides the latter).
+        marrow, mismatched unrelated for cord). An allogeneic graft joins the donor clone
+        and sets ``graft_allogeneic`` and ``hla_disparity`` (:data:`DONORS`;
+        ``hla_disparity`` overrides the latter); an autologous one joins the
+        autologous-graft clone and sets neither.
     cd34_per_kg, cd3_per_kg
         Infused cells per kg of recipient weight (``cd3_per_kg=0`` for a T-depleted graft).
     homing_fraction, hsc_fraction_of_cd34
@@ -301,8 +323,9 @@ def stem_cell_transplant(day: float = 0.0, source: str = "peripheral_blood",
     if prophylaxis is None:
         prophylaxis = "none" if not allo else ("ptcy" if dnr == "haploidentical" else "csa_mtx")
     kind = choice(prophylaxis, "prophylaxis", where, PROPHYLAXIS_LEVEL)
-    items: list = [Covariate(t, "graft_allogeneic", 1.0 if allo else 0.0),
-                   Covariate(t, "hla_disparity", disparity)]
+    items: list = ([Covariate(t, "graft_allogeneic", 1.0), Covariate(t, "hla_disparity",
+                                                                      disparity)]
+                   if allo else [])
     items += _doses(t, graft_states(cd34, cd3, allogeneic=allo, conversion=conv))
     return Regimen(items) + gvhd_prophylaxis(kind, t)
 
@@ -318,7 +341,8 @@ def _override(conversion: GraftConversion, where: str, **values: float | None
 def dli(day: float, cd3_per_kg: float = 1e7, *, conversion: GraftConversion = CALIBRATED
         ) -> Regimen:
     """Donor lymphocyte infusion of ``cd3_per_kg`` CD3+ cells/kg on model day ``day``, into
-    the graft T cells and (its alloreactive share) the alloreactive donor T cells. Give it
+    the donor T cells (``T4_d``, ``T8_d``) and (its alloreactive share) the alloreactive
+    donor T cells (``TA``). Give it
     after an allogeneic :func:`stem_cell_transplant` (which sets ``graft_allogeneic``).
 
     DLI induces remissions of relapsed leukemia after allografting (Kolb et al., Blood
@@ -338,8 +362,10 @@ def gene_therapy_graft(cd34_per_kg: float, corrected_fraction: float, day: float
                        conversion: GraftConversion = CALIBRATED) -> Regimen:
     """Autologous ex-vivo gene therapy: ``cd34_per_kg`` autologous CD34+ cells/kg of which
     ``corrected_fraction`` carry the correction (transduced or edited); corrected cells
-    enter the graft clone (``S_g``, ``M_g``), the others the host clone (``S_h``, ``M_h``).
-    No T cells (a CD34+-selected product) and no alloreactivity (``graft_allogeneic`` = 0).
+    enter the autologous-graft clone (``S_a``, ``M_a``), the others the host clone (``S_h``,
+    ``M_h``). No T cells (a CD34+-selected product) and no alloreactivity: host HLA, so the
+    covariates of an allograft (``graft_allogeneic``, ``hla_disparity``) are left as they
+    are (a patient may carry both).
     Give it after myeloablative busulfan
     (:func:`hematwin.therapy.conditioning.busulfan_myeloablative`), as in Cavazzana-Calvo et
     al., Nature 2010;467:318 (β-thalassaemia) and Biffi et al., Science 2013;341:1233158
@@ -353,10 +379,8 @@ def gene_therapy_graft(cd34_per_kg: float, corrected_fraction: float, day: float
     conv = _override(conversion, where, homing_fraction=homing_fraction,
                      hsc_fraction_of_cd34=hsc_fraction_of_cd34)
     cells = graft_states(cd34, 0.0, allogeneic=False, conversion=conv)
-    items: list = [Covariate(t, "graft_allogeneic", 0.0), Covariate(t, "hla_disparity", 0.0)]
-    items += _doses(t, {"S_g": f * cells["S_g"], "M_g": f * cells["M_g"],
-                        "S_h": (1 - f) * cells["S_g"], "M_h": (1 - f) * cells["M_g"]})
-    return Regimen(items)
+    return Regimen(_doses(t, {"S_a": f * cells["S_a"], "M_a": f * cells["M_a"],
+                              "S_h": (1 - f) * cells["S_a"], "M_h": (1 - f) * cells["M_a"]}))
 
 
 IPSC_POTENCY = 0.1
@@ -386,19 +410,18 @@ def ipsc_graft(cd34_per_kg: float, day: float = 0.0, *, potency: float = IPSC_PO
     Its biology differs from an adult graft's in two of the twin's parameters, both
     assumptions (no clinical data; see :data:`IPSC_POTENCY`, :data:`IPSC_SELF_RENEWAL`):
     ``potency``, the share of the product that engrafts like standard CD34+ cells (scales
-    ``S_g`` and ``M_g``; ``homing_fraction`` as for any graft), and ``self_renewal``, the
+    ``S_a`` and ``M_a``; ``homing_fraction`` as for any graft), and ``self_renewal``, the
     self-renewal of its HSC relative to adult HSC (the covariate ``graft_self_renewal`` of
-    the graft clone, set from ``day`` on). Autologous HLA: no alloreactive T cells, no GVHD,
-    no graft-versus-leukemia and no rejection (``graft_allogeneic`` = 0, which switches off
-    ``gvl``, ``gvhd_drive`` and ``rej`` in :mod:`hematwin.twin.lymphoid`)."""
+    the autologous-graft clone ``a``, set from ``day`` on). Autologous HLA: no alloreactive
+    T cells, no GVHD, no graft-versus-leukemia, and no rejection (clone ``a`` is not
+    attacked by host T cells, :mod:`hematwin.twin.lymphoid`)."""
     where = "ipsc_graft"
     t = number(day, "day", where)
     cd34 = positive(cd34_per_kg, "cd34_per_kg", where)
     pot = fraction(potency, "potency", where, open_low=True)
     renewal = fraction(self_renewal, "self_renewal", where, open_low=True)
     conv = _override(conversion, where, homing_fraction=homing_fraction)
-    items: list = [Covariate(t, "graft_allogeneic", 0.0), Covariate(t, "hla_disparity", 0.0),
-                   Covariate(t, "graft_self_renewal", renewal)]
+    items: list = [Covariate(t, "graft_self_renewal", renewal)]
     items += _doses(t, graft_states(cd34, 0.0, allogeneic=False, potency=pot,
                                     conversion=conv))
     return Regimen(items)

@@ -1,10 +1,12 @@
 """Erythropoiesis: erythroid progenitors → reticulocytes → red cells aging over 120 days.
 
-Shared by all normal clones. Erythroid progenitors made by the multipotent progenitors are
-amplified and mature through three marrow compartments (about a week: Finch et al.,
-Medicine 1970;49:17), become blood reticulocytes that mature in about a day, then red cells
-that age through six compartments (an Erlang-6 life span of mean 120 days, CV 0.41: Shemin
-& Rittenberg, J Biol Chem 1946;166:627). The measured spread of red-cell life spans is
+Erythroid progenitors ``ERY_<c>`` of each normal clone, made by that clone's multipotent
+progenitors under the same EPO stimulation and drug kill (their sum ``ERY`` obeys the
+equation of one shared pool), are amplified and mature through three marrow compartments
+(the first per clone, the two maturing ones shared; about a week: Finch et al., Medicine
+1970;49:17), become blood reticulocytes that mature in about a day, then red cells that age
+through six compartments (an Erlang-6 life span of mean 120 days, CV 0.41: Shemin &
+Rittenberg, J Biol Chem 1946;166:627). The measured spread of red-cell life spans is
 narrower (CV ~0.1-0.15: Franco, Transfus Med Hemother 2012;39:302); the wider spread is the
 twin's choice: a narrow one makes the cells of the burst that refills Hb after aplasia die
 together ~120 days later, an echo of the aplastic gap that the weak EPO gain near the set
@@ -69,7 +71,7 @@ Names provided: ``HB`` (g/dL), ``ery_marrow``. Names used: ``prod_<c>``, ``fE``,
 
 from __future__ import annotations
 
-from hematwin.twin.parts import CLONES, Parts, total
+from hematwin.twin.parts import CLONE_NAMES, CLONES, INITIAL_SHARE, Parts, total
 
 N_THIRD = 2
 """Red-cell compartments per third of the life span (6 in all)."""
@@ -145,13 +147,18 @@ def erythroid_component() -> Parts:
              "share of the circulating red cells drawn per day")
     p.define("stimE", "EPO/(EC50_EPO + EPO)*(EC50_EPO + EPO0)/EPO0", "1",
              "EPO stimulation of erythroid amplification (1 at baseline)")
-    for name in ("ERY", "ERYT1", "ERYT2"):
-        p.state(name, "FE0/ktrE", "g/dL", f"erythroid marrow compartment {name}")
+    for c in CLONES:
+        p.state(f"ERY_{c}", f"FE0/ktrE*{INITIAL_SHARE[c]}", "g/dL",
+                f"erythroid progenitors, {CLONE_NAMES[c]}")
+    p.define("ERY", total([f"ERY_{c}" for c in CLONES]), "g/dL",
+             "erythroid progenitors (all clones)")
+    for name in ("ERYT1", "ERYT2"):
+        p.state(name, "FE0/ktrE", "g/dL", f"maturing erythroid cells, {name}")
     p.state("RET", "FE0*t_ret", "g/dL", "blood reticulocytes")
     for k, name in enumerate(names):
         p.state(name, "FE0/kRBC", "g/dL", f"red cells, age class {k + 1} of {n}")
-    prod = total([f"prod_{c}" for c in CLONES])
-    p.ode("ERY", f"A_E*fE*{prod}*stimE - ktrE*ERY - kill_prolif*ERY")
+    for c in CLONES:
+        p.ode(f"ERY_{c}", f"A_E*fE*prod_{c}*stimE - ktrE*ERY_{c} - kill_prolif*ERY_{c}")
     p.ode("ERYT1", "ktrE*(ERY - ERYT1)")
     p.ode("ERYT2", "ktrE*(ERYT1 - ERYT2)")
     p.ode("RET", "ktrE*ERYT2 - RET/t_ret - k_sampling*RET")

@@ -1,29 +1,51 @@
 """Lymphocytes and the transplant immune system.
 
-- B and NK cells from the lymphoid progenitor output of all normal clones (shared pools).
-- CD4 and CD8 T cells per origin (host, graft): naive T cells from the thymus, whose output
-  falls with age (thymic function halves about every 16 years after age 20: Douek et al.,
-  Nature 1998;396:690, TREC), and homeostatic (IL-7-driven) proliferation that rises when T
-  cells are scarce — the route by which graft T cells reconstitute first after transplant
-  (Mackall et al., Blood 1997;89:3700).
+- B and NK cells per clone (:data:`hematwin.twin.parts.CLONES`): precursors fed by that
+  clone's lymphoid progenitor output, then mature cells (``BC_<c>``, ``NK_<c>``), so the
+  donor chimerism of B and NK cells can be read; ``BC`` and ``NK`` are their sums, which obey
+  the equations of one shared pool (every clone's compartments are linear with the same
+  rates). Mature B and NK cells have no immune-attack term of their own (as before the split):
+  a rejected graft stops making them.
+- CD4 and CD8 T cells per HLA origin (:data:`hematwin.twin.parts.T_ORIGINS`: host — made by
+  the host and mutant clones —, donor, autologous graft): naive T cells from the thymus,
+  whose output falls with age (thymic function halves about every 16 years after age 20:
+  Douek et al., Nature 1998;396:690, TREC), and homeostatic (IL-7-driven) proliferation
+  that rises when T cells are scarce — the route by which graft T cells reconstitute first
+  after transplant (Mackall et al., Blood 1997;89:3700).
 - Alloreactive donor T cells (``TA``) expand on host antigen, are restrained by GVHD
   prophylaxis (``immunosuppression``), drive the GVHD hazard, kill leukemic cells
   (graft-versus-leukemia) and residual host hematopoiesis (→ full donor chimerism).
 - Host alloreactive T cells that survive conditioning expand on donor antigen and reject the
   graft (host-versus-graft), more with HLA disparity, less under prophylaxis and against the
   donor's alloreactive T cells (``HR``).
-- Donor lymphocyte infusions add to ``T4_g``, ``T8_g`` and ``TA``.
+- Donor lymphocyte infusions add to ``T4_d``, ``T8_d`` and ``TA``.
 
-Names provided: ``imm_h``, ``imm_g``, ``imm_m`` (immune kill rates of each clone's
-stem/progenitor cells), ``gvl``, ``gvhd_drive``, ``LYMPH``, ``T_host``, ``T_graft``.
+Immune attack on each clone's stem/progenitor cells (and T cells of its origin): the donor
+clone is rejected by host alloreactive T cells (``imm_d = rej``); the host, mutant and
+autologous-graft clones carry host HLA and are attacked by donor alloreactive T cells
+(``imm_h = imm_m = imm_a = gvh_marrow``). A patient can thus carry a gene-corrected or
+iPSC-derived autologous clone and an allograft at once; ``graft_allogeneic`` and
+``hla_disparity`` describe the allograft (clone ``d``) only.
+
+Names provided: ``imm_<c>`` for every clone (immune kill rates of its stem/progenitor
+cells), ``gvl``, ``gvhd_drive``, ``LYMPH``, ``T_h``, ``T_d``, ``T_a`` (T cells by origin),
+``Ttot``, ``BC``, ``NK``.
 Names used: ``prod_<c>``, ``fL``, ``prod0``, ``kill_lymph``, ``kill_prolif``, ``M_h``, ``M_m``,
-``q_niche``, ``M0`` (host progenitors, :mod:`hematwin.twin.stem`), ``LB``, ``K_marrow``
-(marrow blasts, :mod:`hematwin.twin.leukemia`).
+``M_a``, ``q_niche``, ``M0`` (host-HLA progenitors, :mod:`hematwin.twin.stem`), ``LB``,
+``K_marrow`` (marrow blasts, :mod:`hematwin.twin.leukemia`).
 """
 
 from __future__ import annotations
 
-from hematwin.twin.parts import Parts
+from hematwin.twin.parts import (
+    CLONE_NAMES,
+    CLONES,
+    INITIAL_SHARE,
+    T_ORIGIN_NAMES,
+    T_ORIGINS,
+    Parts,
+    total,
+)
 
 
 def lymphoid_component() -> Parts:
@@ -165,28 +187,21 @@ def lymphoid_component() -> Parts:
             "donor (hematwin.therapy.transplant.DONORS): 0 matched sibling, ~0.3 matched "
             "unrelated, 1 haploidentical")
     p.param("graft_allogeneic", 0.0, "1", 0, 1,
-            "1 for an allogeneic graft, 0 for autologous, gene-corrected or iPSC-derived",
+            "1 once an allogeneic graft (donor clone d) is in place; autologous, "
+            "gene-corrected and iPSC-derived grafts (clone a) leave it as it is",
             "therapy covariate: set by hematwin.therapy.transplant.stem_cell_transplant (1 for an "
-            "allogeneic donor) and to 0 by hematwin.therapy.transplant.gene_therapy_graft and "
-            "hematwin.therapy.transplant.ipsc_graft")
+            "allogeneic donor); hematwin.therapy.transplant.gene_therapy_graft and "
+            "hematwin.therapy.transplant.ipsc_graft leave it unchanged")
 
     p.define("thymus", "thymic_share_20*2^(-max(0, age - 20)/thymus_half_life)", "1",
              "thymic share of T production at this age")
     p.define("A_L", "1/(fL*prod0)", "1e9/L per 1e6/kg", "progenitor → lymphoid scaling")
-    # B and NK, shared
-    lymph_prod = "A_L*fL*(prod_h + prod_g + prod_m)"
-    p.state("BP", "k_B*B0/ktr_B", "1e9/L", "B-cell precursors")
-    p.state("BC", "B0", "1e9/L", "B cells")
-    p.state("NKP", "k_NK*NK0/ktr_NK", "1e9/L", "NK precursors")
-    p.state("NK", "NK0", "1e9/L", "NK cells")
-    p.ode("BP", f"k_B*B0*{lymph_prod} - ktr_B*BP - kill_prolif*BP")
-    p.ode("BC", "ktr_B*BP - k_B*BC - kill_lymph*BC")
-    p.ode("NKP", f"k_NK*NK0*{lymph_prod} - ktr_NK*NKP - kill_prolif*NKP")
-    p.ode("NK", "ktr_NK*NKP - k_NK*NK - kill_lymph*NK")
+    _b_and_nk_cells(p)
     # T cells by origin: thymus (two compartments) + homeostatic proliferation
-    p.define("T_host", "(T4_h + T8_h)", "1e9/L", "host T cells")
-    p.define("T_graft", "(T4_g + T8_g)", "1e9/L", "graft-derived T cells")
-    p.define("Ttot", "max(T_host + T_graft, 1e-9)", "1e9/L", "all T cells")
+    for o in T_ORIGINS:
+        p.define(f"T_{o}", f"(T4_{o} + T8_{o})", "1e9/L", f"T cells, {T_ORIGIN_NAMES[o]} origin")
+    p.define("Ttot", f"max({' + '.join(f'T_{o}' for o in T_ORIGINS)}, 1e-9)", "1e9/L",
+             "all T cells")
     # The ceiling of homeostatic proliferation is a per-cell rate, the same at every age
     # (set at the calibrated age 40), not a multiple of the age's resting rate: otherwise
     # the larger peripheral share of an old patient's T-cell production would let the
@@ -198,22 +213,24 @@ def lymphoid_component() -> Parts:
     p.define("homeo", "min(((CD4_0 + CD8_0)/Ttot)^gamma_H, cap_H*(1 - thymus_40)/(1 - thymus))",
              "1", "homeostatic (IL-7) drive")
     p.define("k_thy", "2/MTT_thymus", "1/day", "thymic transit rate")
-    origin_prod = {"h": "(prod_h + prod_m)", "g": "prod_g"}
-    init = {"h": "1", "g": "0"}
-    for c in ("h", "g"):
+    # donor T cells are rejected with the donor graft; host-HLA T cells (host, autologous
+    # graft) are attacked by donor alloreactive T cells
+    imm = {"h": "gvh_marrow", "d": "rej", "a": "gvh_marrow"}
+    for o, clones in T_ORIGINS.items():
+        init = "1" if o == "h" else "0"
+        what = f"{T_ORIGIN_NAMES[o]} origin"
         for k in (1, 2):
-            p.state(f"THY{k}_{c}", f"{init[c]}*thymus*k_T*(CD4_0 + CD8_0)/k_thy", "1e9/L",
-                    f"thymocytes, stage {k}, {'host' if c == 'h' else 'graft'} origin")
-        p.ode(f"THY1_{c}", f"thymus*k_T*(CD4_0 + CD8_0)*A_L*fL*{origin_prod[c]}"
-                           f" - k_thy*THY1_{c} - kill_prolif*THY1_{c}")
-        p.ode(f"THY2_{c}", f"k_thy*(THY1_{c} - THY2_{c})")
+            p.state(f"THY{k}_{o}", f"{init}*thymus*k_T*(CD4_0 + CD8_0)/k_thy", "1e9/L",
+                    f"thymocytes, stage {k}, {what}")
+        prod = total([f"prod_{c}" for c in clones])
+        p.ode(f"THY1_{o}", f"thymus*k_T*(CD4_0 + CD8_0)*A_L*fL*{prod}"
+                           f" - k_thy*THY1_{o} - kill_prolif*THY1_{o}")
+        p.ode(f"THY2_{o}", f"k_thy*(THY1_{o} - THY2_{o})")
         for cd, share in (("4", "CD4_0"), ("8", "CD8_0")):
             frac = f"{share}/(CD4_0 + CD8_0)"
-            p.state(f"T{cd}_{c}", f"{init[c]}*{share}", "1e9/L",
-                    f"CD{cd} T cells, {'host' if c == 'h' else 'graft'} origin")
-            imm = "rej" if c == "g" else "gvh_marrow"
-            p.ode(f"T{cd}_{c}", f"{frac}*k_thy*THY2_{c} + k_T*(1 - thymus)*homeo*T{cd}_{c}"
-                                f" - k_T*T{cd}_{c} - (kill_lymph + {imm})*T{cd}_{c}")
+            p.state(f"T{cd}_{o}", f"{init}*{share}", "1e9/L", f"CD{cd} T cells, {what}")
+            p.ode(f"T{cd}_{o}", f"{frac}*k_thy*THY2_{o} + k_T*(1 - thymus)*homeo*T{cd}_{o}"
+                                f" - k_T*T{cd}_{o} - (kill_lymph + {imm[o]})*T{cd}_{o}")
     # alloreactive donor T cells and host antigen
     p.state("TA", 0.0, "1e9/L", "alloreactive donor T cells")
     p.state("HOST_AG", 1.0, "1", "host alloantigen presentation (1 = untouched host)")
@@ -227,7 +244,7 @@ def lymphoid_component() -> Parts:
     # myeloablation it wanes as before (half-life ~23 days), while mixed chimerism or a
     # regrowing leukemia re-stimulate the donor's alloreactive T cells (the route by which
     # donor lymphocyte infusions act: Kolb, Blood 2008;112:4371).
-    p.define("host_hemato", "(M_h + M_m)/(q_niche*M0) + ag_leukemia*LB/K_marrow", "1",
+    p.define("host_hemato", "(M_h + M_m + M_a)/(q_niche*M0) + ag_leukemia*LB/K_marrow", "1",
              "host hematopoiesis presenting alloantigen (1 = untouched healthy host)")
     p.define("host_ag_source", "host_hemato*(1 + AG50_host)/(host_hemato + AG50_host)", "1",
              "alloantigen presentation by the remaining host hematopoiesis (1 = untouched)")
@@ -254,16 +271,37 @@ def lymphoid_component() -> Parts:
                 " - (kill_lymph + gvh_marrow)*HR")
     p.define("rej", "graft_allogeneic*k_hvg*HR/(HR50_hvg + HR)", "1/day",
              "host-versus-graft rejection rate")
-    p.define("imm_h", "gvh_marrow", "1/day", "immune attack on host hematopoiesis")
-    p.define("imm_m", "gvh_marrow", "1/day", "immune attack on the host mutant clone")
-    p.define("imm_g", "rej", "1/day", "immune attack on the graft")
-    p.define("LYMPH", "(BC + NK + T_host + T_graft)", "1e9/L", "lymphocytes")
+    for c in CLONES:
+        p.define(f"imm_{c}", "rej" if c == "d" else "gvh_marrow", "1/day",
+                 f"immune attack on the {CLONE_NAMES[c]} clone")
+    p.define("LYMPH", f"(BC + NK + {' + '.join(f'T_{o}' for o in T_ORIGINS)})", "1e9/L",
+             "lymphocytes")
     p.output("lymphocytes", "LYMPH", "1e9/L", "absolute lymphocyte count")
-    p.output("cd4", "T4_h + T4_g", "1e9/L", "CD4 T cells")
-    p.output("cd8", "T8_h + T8_g", "1e9/L", "CD8 T cells")
+    p.output("cd4", total([f"T4_{o}" for o in T_ORIGINS]), "1e9/L", "CD4 T cells")
+    p.output("cd8", total([f"T8_{o}" for o in T_ORIGINS]), "1e9/L", "CD8 T cells")
     p.output("nk", "NK", "1e9/L", "NK cells")
     p.output("b_cells", "BC", "1e9/L", "B cells")
     p.output("host_alloreactive_t", "HR", "1e9/L",
              "host T cells alloreactive against the graft")
     p.output("alloreactive_t", "TA", "1e9/L", "alloreactive donor T cells")
     return p
+
+
+def _b_and_nk_cells(p: Parts) -> None:
+    """B and NK cells per clone: precursors fed by the clone's lymphoid output, then mature
+    cells; ``BC`` and ``NK`` are the sums over clones."""
+    for cells, mature0, k_mature, k_dev, what in (("B", "B0", "k_B", "ktr_B", "B"),
+                                                 ("NK", "NK0", "k_NK", "ktr_NK", "NK")):
+        prec, mature = f"{cells}P", "BC" if cells == "B" else "NK"
+        for c in CLONES:
+            share = INITIAL_SHARE[c]
+            p.state(f"{prec}_{c}", f"{k_mature}*{mature0}/{k_dev}*{share}", "1e9/L",
+                    f"{what}-cell precursors, {CLONE_NAMES[c]}")
+            p.state(f"{mature}_{c}", f"{mature0}*{share}", "1e9/L",
+                    f"{what} cells, {CLONE_NAMES[c]}")
+            p.ode(f"{prec}_{c}", f"{k_mature}*{mature0}*A_L*fL*prod_{c} - {k_dev}*{prec}_{c}"
+                                 f" - kill_prolif*{prec}_{c}")
+            p.ode(f"{mature}_{c}", f"{k_dev}*{prec}_{c} - {k_mature}*{mature}_{c}"
+                                   f" - kill_lymph*{mature}_{c}")
+        p.define(mature, total([f"{mature}_{c}" for c in CLONES]), "1e9/L",
+                 f"{what} cells (all clones)")

@@ -20,9 +20,15 @@ from hematwin.twin.hazards import hazard_component
 from hematwin.twin.leukemia import leukemia_component
 from hematwin.twin.lymphoid import lymphoid_component
 from hematwin.twin.myeloid import myeloid_component
-from hematwin.twin.parts import Parts
+from hematwin.twin.parts import T_ORIGINS, Parts
 from hematwin.twin.platelets import platelet_component
 from hematwin.twin.stem import stem_component
+
+GRAFT_CHIMERISM = (("d", "donor", "donor chimerism"),
+                   ("a", "autograft", "share derived from the autologous graft"))
+"""Chimerism outputs ``<prefix>_<lineage>_pct`` of each graft clone: donor chimerism of an
+allograft, and the share of cells made by an autologous graft (gene-corrected, iPSC-derived
+or unmanipulated) — both at once in a patient who carries both."""
 
 COMPONENTS = (stem_component, myeloid_component, platelet_component, erythroid_component,
               lymphoid_component, leukemia_component, drug_component, hazard_component)
@@ -35,10 +41,17 @@ def _chimerism_and_counts() -> Parts:
             "reference interval checked; it only enters the WBC and whole-blood chimerism outputs")
     p.output("wbc", "ANC*(1 + mono_ratio) + LYMPH + LPB", "1e9/L",
              "white blood cells (neutrophils, monocytes, lymphocytes, blasts)")
-    p.output("donor_myeloid_pct", "100*N_g/(ANC + 1e-12)", "%", "donor chimerism, myeloid")
-    p.output("donor_t_pct", "100*T_graft/Ttot", "%", "donor chimerism, T cells (CD3)")
-    p.output("donor_wb_pct", "100*(N_g*(1 + mono_ratio) + T_graft)/(ANC*(1 + mono_ratio)"
-             " + T_host + T_graft + 1e-12)", "%", "donor chimerism, whole blood")
+    for clone, prefix, what in GRAFT_CHIMERISM:
+        lineages = {"myeloid": (f"N_{clone}", "(ANC + 1e-12)", "myeloid"),
+                    "t": (f"T_{clone}", "Ttot", "T cells (CD3)"),
+                    "b": (f"BC_{clone}", "(BC + 1e-12)", "B cells (CD19)"),
+                    "nk": (f"NK_{clone}", "(NK + 1e-12)", "NK cells (CD56)")}
+        for lineage, (part, whole, name) in lineages.items():
+            p.output(f"{prefix}_{lineage}_pct", f"100*{part}/{whole}", "%", f"{what}, {name}")
+        # whole blood: neutrophils, monocytes and T cells (as before B and NK had clones)
+        p.output(f"{prefix}_wb_pct", f"100*(N_{clone}*(1 + mono_ratio) + T_{clone})"
+                 f"/(ANC*(1 + mono_ratio) + {' + '.join(f'T_{o}' for o in T_ORIGINS)} + 1e-12)",
+                 "%", f"{what}, whole blood")
     p.output("mutant_vaf_pct", "50*N_m/(ANC + 1e-12)", "%",
              "variant allele fraction of the clonal-hematopoiesis mutation (heterozygous)")
     return p

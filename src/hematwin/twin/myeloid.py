@@ -1,24 +1,24 @@
 """Granulopoiesis: neutrophil production per clone, endogenous and exogenous G-CSF, mobilisation.
 
-Each line (host, graft, mutant, and the leukemic line when it differentiates, as in CML) has
-a proliferating pool ``NP``, two maturation compartments ``NM1``, ``NM2``, the marrow reserve
-``NM3`` and the circulating neutrophils ``N``, fed by the progenitor output of its clone. The
-post-mitotic part follows Craig, Humphries & Mackey (Bull Math Biol 2016;78:2304,
-``hematwin.library.craig2016``): G-CSF speeds maturation with the paper's velocity
-V(G) = 1 + (Vmax − 1)(G − G0)/(G − G0 + bV) (maturing cells die at γNM, so faster maturation
-also means fewer losses), and releases the reserve at up to (1 + Rmax) times its resting rate
-(the paper's φNr,max/φNr* = 4.13/0.364). In the proliferating pool G-CSF speeds the cell
-cycle (Quartino et al., Pharm Res 2014;31:3390: (G/G0)^0.444, capped) and raises the share of
-daughters that divide again, bounded by ``fmax_N`` < 1 so that the amplification under
-sustained G-CSF stays finite (1/(1 − fmax_N) against 1/(1 − f_prolif_N) at rest; Craig
-2016's maximal proliferation rate gives a 5.6-fold gain). The marrow passage is shorter than
-Craig's 3.9 + 2.7 days: with the paper's times the docetaxel nadir comes on day 8.8-9.0 at
-26-31 % of baseline, not day 7.55 at 17.7 % (Friberg et al., J Clin Oncol 2002;20:4713);
-the times, caps and half-effect constants are calibrated together on filgrastim in
-volunteers (van der Auwera et al., Am J Hematol 2001;66:245), the docetaxel nadir and the
-engraftment, non-relapse-mortality and G-CSF-after-transplant rows
-(validation/twin_targets.md). G-CSF does not change the blood half-life or margination
-(Price et al., Blood 1996;88:335), so the twin has no marginated pool.
+Each line (host, donor, autologous graft, mutant, and the leukemic line when it differentiates,
+as in CML) has a proliferating pool ``NP``, two maturation compartments ``NM1``, ``NM2``, the
+marrow reserve ``NM3`` and the circulating neutrophils ``N``, fed by the progenitor output of
+its clone. The post-mitotic part follows Craig, Humphries & Mackey (Bull Math Biol
+2016;78:2304, ``hematwin.library.craig2016``): G-CSF speeds maturation with the paper's
+velocity V(G) = 1 + (Vmax − 1)(G − G0)/(G − G0 + bV) (maturing cells die at γNM, so faster
+maturation also means fewer losses), and releases the reserve at up to (1 + Rmax) times its
+resting rate (the paper's φNr,max/φNr* = 4.13/0.364). In the proliferating pool G-CSF speeds
+the cell cycle (Quartino et al., Pharm Res 2014;31:3390: (G/G0)^0.444, capped) and raises the
+share of daughters that divide again, bounded by ``fmax_N`` < 1 so that the amplification under
+sustained G-CSF stays finite (1/(1 − fmax_N) against 1/(1 − f_prolif_N) at rest; Craig 2016's
+maximal proliferation rate gives a 5.6-fold gain). The marrow passage is shorter than Craig's
+3.9 + 2.7 days: with the paper's times the docetaxel nadir comes on day 8.8-9.0 at 26-31 % of
+baseline, not day 7.55 at 17.7 % (Friberg et al., J Clin Oncol 2002;20:4713); the times, caps
+and half-effect constants are calibrated together on filgrastim in volunteers (van der Auwera
+et al., Am J Hematol 2001;66:245), the docetaxel nadir and the engraftment,
+non-relapse-mortality and G-CSF-after-transplant rows (validation/twin_targets.md). G-CSF does
+not change the blood half-life or margination (Price et al., Blood 1996;88:335), so the twin
+has no marginated pool.
 
 Endogenous G-CSF turns over as dG/dt = kin − (ke + kANC·ANC)·G (Quartino 2014; the form whose
 baseline balances); with Quartino's rates that is ≈ 550 per day at a normal ANC (half-life
@@ -41,7 +41,7 @@ Names used: ``prod_<c>``, ``fN``, ``prod0`` (stem), ``flux_N_l`` (leukemia), ``k
 
 from __future__ import annotations
 
-from hematwin.twin.parts import CLONE_NAMES, CLONES, Parts, total
+from hematwin.twin.parts import CLONE_NAMES, CLONES, INITIAL_SHARE, Parts, total
 
 LINES = (*CLONES, "l")
 LINE_NAMES = {**CLONE_NAMES, "l": "leukemic (differentiating)"}
@@ -174,7 +174,7 @@ def myeloid_component() -> Parts:
              "release rate of the marrow reserve")
     inputs = {c: f"A_N*fN*prod_{c}" for c in CLONES} | {"l": "flux_N_l"}
     for c in LINES:
-        init = {"h": "(1 - chip_fraction)", "g": "0", "m": "chip_fraction", "l": "0"}[c]
+        init = {**INITIAL_SHARE, "l": "0"}[c]
         for comp, what in (("NP", "proliferating precursors"), ("NM1", "maturing, 1"),
                            ("NM2", "maturing, 2"), ("NM3", "marrow reserve")):
             p.state(f"{comp}_{c}", f"{comp.replace('NM3', 'NR')}0*{init}", "1e9/L",

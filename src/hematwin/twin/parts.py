@@ -22,12 +22,39 @@ from dataclasses import dataclass, field
 
 from hematwin.model.spec import Definition, Equation, Output, Parameter, State
 
-CLONES = ("h", "g", "m")
-"""Normal (non-leukemic) stem-cell clones: host, graft (donor, autologous, gene-corrected or
-iPSC-derived), and a clonal-hematopoiesis mutant of the host. The leukemic line is its own
-component."""
+CLONES = ("h", "d", "a", "m")
+"""Normal (non-leukemic) stem-cell clones, each with its own HSC, progenitors and committed
+progenitors of every lineage (neutrophil, megakaryocyte, erythroid, B and NK):
 
-CLONE_NAMES = {"h": "host", "g": "graft", "m": "clonal-hematopoiesis mutant"}
+- ``h`` host: the patient's own hematopoiesis;
+- ``d`` donor: an allogeneic graft (and donor lymphocytes); foreign HLA, so the host's
+  alloreactive T cells reject it (``imm_d = rej``);
+- ``a`` autologous graft: gene-corrected (ex-vivo gene therapy) or iPSC-derived cells made
+  from the patient, or an unmanipulated autologous graft. Host HLA, so it is not rejected,
+  and donor alloreactive T cells attack it as they attack host cells
+  (``imm_a = gvh_marrow``). An unmanipulated autologous graft is host-identical in every
+  parameter; it is kept in its own clone so that the graft-derived share stays readable, as
+  gene marking made it readable in patients (marked autologous marrow in all lineages for
+  up to 18 months: Brenner et al., Lancet 1993;342:1134);
+- ``m`` a clonal-hematopoiesis mutant of the host (host HLA).
+
+The leukemic line is its own component. Because every clone's compartments obey linear
+equations with identical parameters (unless a clone's own covariate differs), summing a
+compartment over clones gives exactly the equations of one shared pool."""
+
+CLONE_NAMES = {"h": "host", "d": "donor (allogeneic)",
+               "a": "autologous graft (gene-corrected, iPSC-derived or unmanipulated)",
+               "m": "clonal-hematopoiesis mutant"}
+
+INITIAL_SHARE = {"h": "(1 - chip_fraction)", "d": "0", "a": "0", "m": "chip_fraction"}
+"""Share of each clone in every stem/progenitor compartment at t0 (model text)."""
+
+T_ORIGINS = {"h": ("h", "m"), "d": ("d",), "a": ("a",)}
+"""T cells by HLA origin and the clones whose lymphoid progenitors make them: host HLA (host
+and mutant clones share the HLA, and T cells are not followed per mutation), donor, and the
+autologous graft (host HLA too, but counted apart, as its myeloid cells are)."""
+
+T_ORIGIN_NAMES = {"h": "host", "d": "donor", "a": "autologous graft"}
 
 
 @dataclass

@@ -1,10 +1,13 @@
 """Thrombopoiesis: megakaryocyte progenitors → platelets, with thrombopoietin feedback.
 
-A Friberg-type chain shared by all normal clones (platelet chimerism is not tracked):
-proliferating megakaryocyte progenitors ``MK``, two maturation compartments ``MKT1``,
-``MKT2``, circulating platelets. Maturing megakaryocytes replicate their DNA
-(endomitosis), so cytotoxic drugs kill them as well as the progenitors (weight
-``s_endo_MK``): after melphalan, platelet production stops within about a day.
+A Friberg-type chain: proliferating megakaryocyte progenitors ``MK_<c>`` of each normal
+clone (each fed by its own clone's progenitor output, under the same TPO stimulation and drug
+kill), then two maturation compartments ``MKT1``, ``MKT2`` and the circulating platelets,
+shared (platelets are anucleate; their chimerism is not tracked). ``MK`` is the sum of the
+clones' progenitors; since each clone's equation is linear in its own ``MK_<c>`` with the
+same coefficients, ``MK`` obeys the equation of one shared pool. Maturing megakaryocytes
+replicate their DNA (endomitosis), so cytotoxic drugs kill them as well as the progenitors
+(weight ``s_endo_MK``): after melphalan, platelet production stops within about a day.
 
 Circulating platelets age through ``N_AGE`` classes (``PA1`` … youngest, the oldest is
 ``PLT`` minus the others), so their life span is gamma-distributed around ``life_P``
@@ -34,7 +37,7 @@ Names provided: ``PLT`` (state, 10⁹/L), ``mk_marrow``. Names used: ``prod_<c>`
 
 from __future__ import annotations
 
-from hematwin.twin.parts import CLONES, Parts, total
+from hematwin.twin.parts import CLONE_NAMES, CLONES, INITIAL_SHARE, Parts, total
 
 N_AGE = 5
 """Age classes of circulating platelets: their life span is gamma-distributed with shape
@@ -97,6 +100,11 @@ def platelet_component() -> Parts:
     p.define("MK0", "PLTin0/ktrP", "1e9/L", "baseline megakaryocyte compartments")
     p.define("A_P", "(1 - f_prolif_P)*ktrP*MK0/(fP*prod0)", "1e9/L per 1e6/kg",
              "progenitor → megakaryocyte amplification")
+    for c in CLONES:
+        p.state(f"MK_{c}", f"MK0*{INITIAL_SHARE[c]}", "1e9/L",
+                f"megakaryocyte progenitors, {CLONE_NAMES[c]}")
+    p.define("MK", total([f"MK_{c}" for c in CLONES]), "1e9/L",
+             "megakaryocyte progenitors (all clones)")
     p.define("tpo_rel", "(PLT0 + 3*w_MK_tpo*MK0)/max(PLT + w_MK_tpo*(MK + MKT1 + MKT2), 1e-3)",
              "1", "TPO relative to baseline: cleared by the Mpl receptors of platelets and "
              "megakaryocytes")
@@ -104,8 +112,8 @@ def platelet_component() -> Parts:
              "TPO feedback on megakaryocyte progenitor divisions")
     p.define("stimA", "min(tpo_rel, cap_MK_tpo)^gamma_MK_tpo", "1",
              "TPO drive of megakaryocyte output per committed progenitor")
-    for name in ("MK", "MKT1", "MKT2"):
-        p.state(name, "MK0", "1e9/L", f"megakaryocyte compartment {name}")
+    for name in ("MKT1", "MKT2"):
+        p.state(name, "MK0", "1e9/L", f"maturing megakaryocytes, {name}")
     p.state("PLT", "PLT0", "1e9/L", "circulating platelets (all ages)")
     young = [f"PA{i}" for i in range(1, N_AGE)]
     for i, name in enumerate(young):
@@ -113,8 +121,9 @@ def platelet_component() -> Parts:
                 f"circulating platelets of age class {i + 1} (youngest first)")
     p.define("PA_old", f"PLT - {total(young)}", "1e9/L",
              f"circulating platelets of the oldest age class ({N_AGE})")
-    prod = total([f"prod_{c}" for c in CLONES])
-    p.ode("MK", f"A_P*fP*{prod}*stimA + f_prolif_P*ktrP*stimT*MK - ktrP*MK - kill_prolif*MK")
+    for c in CLONES:
+        p.ode(f"MK_{c}", f"A_P*fP*prod_{c}*stimA + f_prolif_P*ktrP*stimT*MK_{c} - ktrP*MK_{c}"
+                         f" - kill_prolif*MK_{c}")
     p.ode("MKT1", "ktrP*(MK - MKT1) - s_endo_MK*kill_prolif*MKT1")
     p.ode("MKT2", "ktrP*(MKT1 - MKT2) - s_endo_MK*kill_prolif*MKT2")
     p.ode("PLT", "ktrP*MKT2 - kAge*PA_old - fixP")

@@ -1,5 +1,10 @@
 """Stem-cell niche: HSC and multipotent progenitors of every clone, competing for one niche.
 
+The clones (:data:`hematwin.twin.parts.CLONES`): host, donor (allogeneic graft), autologous
+graft (gene-corrected, iPSC-derived or unmanipulated) and a clonal-hematopoiesis mutant;
+they differ only in self-renewal (the mutant's advantage, the iPSC graft's
+``graft_self_renewal``), division rate (``mut_pS``) and the immune attack ``imm_<c>``.
+
 Self-renewal is regulated by a niche signal shared by all clones, as in the multi-compartment
 models of Marciniak-Czochra et al. (Stem Cells Dev 2009;18:377) and Stiehl et al. (Cancer
 Res 2015;75:940): an HSC of clone c divides at rate p·act and each daughter stays a stem
@@ -45,7 +50,7 @@ Names used: ``kill_hsc``, ``kill_mpp`` (drugs), ``imm_<c>`` (immune attack on cl
 
 from __future__ import annotations
 
-from hematwin.twin.parts import CLONE_NAMES, CLONES, Parts, total
+from hematwin.twin.parts import CLONE_NAMES, CLONES, INITIAL_SHARE, Parts, total
 
 INF = float("inf")
 
@@ -142,13 +147,14 @@ def stem_component() -> Parts:
             "a parameter override of hematwin.engine.Model.simulate")
 
     p.param("graft_self_renewal", 1.0, "1", 0.5, 1.0,
-            "self-renewal of the graft's HSC relative to adult HSC",
-            "graft covariate: set by hematwin.therapy.transplant.ipsc_graft "
-            "(hematwin.therapy.transplant.IPSC_SELF_RENEWAL, an assumption); 1 for adult or cord "
-            "HSC")
-    w = {"h": "1", "g": "1", "m": "1"}
-    a = {"h": "a_age", "g": "a_age*graft_self_renewal", "m": "a_age*(1 + chip_advantage)"}
-    p_div = {"h": "pS", "g": "pS", "m": "pS*mut_pS"}
+            "self-renewal of the autologous graft clone's HSC relative to adult HSC",
+            "graft covariate of clone a: set by hematwin.therapy.transplant.ipsc_graft "
+            "(hematwin.therapy.transplant.IPSC_SELF_RENEWAL, an assumption); 1 for adult HSC "
+            "(gene-corrected or unmanipulated)")
+    w = {c: "1" for c in CLONES}
+    a = {"h": "a_age", "d": "a_age", "a": "a_age*graft_self_renewal",
+         "m": "a_age*(1 + chip_advantage)"}
+    p_div = {"h": "pS", "d": "pS", "a": "pS", "m": "pS*mut_pS"}
     s_names = [f"S_{c}" for c in CLONES]
     m_names = [f"M_{c}" for c in CLONES]
     p.define("Stot", total([f"{w[c]}*S_{c}" for c in CLONES] + ["w_LS*LS"]), "1e6/kg",
@@ -175,11 +181,10 @@ def stem_component() -> Parts:
     p.define("fE", "(1 - fL)*fE_share", "1", "erythroid share")
     p.define("fN", "(1 - fL)*(1 - fP_share - fE_share)", "1", "neutrophil share")
     p.define("prod0", "kM*q_niche*M0", "1e6/kg/day", "baseline progenitor output")
-    init_share = {"h": "(1 - chip_fraction)", "g": "0", "m": "chip_fraction"}
     for c in CLONES:
-        p.state(f"S_{c}", f"q_niche*(1 - hsc_damage)*S0*{init_share[c]}", "1e6/kg",
+        p.state(f"S_{c}", f"q_niche*(1 - hsc_damage)*S0*{INITIAL_SHARE[c]}", "1e6/kg",
                 f"HSC, {CLONE_NAMES[c]}")
-        p.state(f"M_{c}", f"q_niche*M0*{init_share[c]}", "1e6/kg",
+        p.state(f"M_{c}", f"q_niche*M0*{INITIAL_SHARE[c]}", "1e6/kg",
                 f"progenitors, {CLONE_NAMES[c]}")
         p.ode(f"S_{c}", f"{p_div[c]}*act*(2*{a[c]}*phi - 1)*S_{c} - (kill_hsc + imm_{c})*S_{c}")
         p.ode(f"M_{c}", f"ampS*2*{p_div[c]}*act*(1 - {a[c]}*phi)*S_{c} + rM*stimM*M_{c}"
