@@ -24,11 +24,11 @@ from hematwin.twin import twin_spec
 from hematwin.twin.parts import CLONES
 
 POOLED = {
-    "MK": "A_P*fP*prod*stimA + f_prolif_P*ktrP*stimT*MK - ktrP*MK - kill_prolif*MK",
-    "ERY": "A_E*fE*prod*stimE - ktrE*ERY - kill_prolif*ERY",
-    "BP": "k_B*B0*A_L*fL*prod - ktr_B*BP - kill_prolif*BP",
+    "MK": "A_P*prod*stimA + f_prolif_P*ktrP*stimT*MK - ktrP*MK - kill_prolif*MK",
+    "ERY": "A_E*prod*stimE - ktrE*ERY - kill_prolif*ERY",
+    "BP": "k_B*B0*fL*A_L*prod - ktr_B*BP - kill_prolif*BP",
     "BC": "ktr_B*BP - k_B*BC - kill_lymph*BC",
-    "NKP": "k_NK*NK0*A_L*fL*prod - ktr_NK*NKP - kill_prolif*NKP",
+    "NKP": "k_NK*NK0*A_L*prod - ktr_NK*NKP - kill_prolif*NKP",
     "NK": "ktr_NK*NKP - k_NK*NK - kill_lymph*NK",
 }
 """The equations of the shared committed-progenitor pools before the split into clones

@@ -65,7 +65,7 @@ Red-cell age classes: ``RBC1`` … ``RBC3`` are the first compartments of the yo
 and old thirds of life (``RBC1b`` … ``RBC3b`` the second ones). Red-cell transfusions are
 boluses into ``RBC2`` (stored red cells are mid-life on average).
 
-Names provided: ``HB`` (g/dL), ``ery_marrow``. Names used: ``prod_<c>``, ``fE``, ``prod0``,
+Names provided: ``HB`` (g/dL), ``ery_marrow``. Names used: ``prod_<c>``, ``prod0``,
 ``kill_prolif``, ``kill_hsc``.
 """
 
@@ -136,7 +136,7 @@ def erythroid_component() -> Parts:
     p.define("ktrE", "3/MTT_E", "1/day", "erythroid transit rate")
     p.define("kRBC", f"{n}/life_E", "1/day", "red-cell aging rate per compartment")
     p.define("FE0", "HB0/(life_E + t_ret)", "g/dL/day", "baseline red-cell production")
-    p.define("A_E", "FE0/(fE*prod0)", "g/dL per 1e6/kg", "progenitor → erythroid amplification")
+    p.define("A_E", "FE0/prod0", "g/dL per 1e6/kg", "progenitor → erythroid amplification")
     p.define("HB", total(["RET", *names]), "g/dL", "hemoglobin")
     p.state("EPO_LESION", 0.0, "1", "impairment of renal EPO production (0 = intact)")
     p.ode("EPO_LESION", "k_epo_lesion*kill_hsc*(1 - EPO_LESION) - k_epo_repair*EPO_LESION")
@@ -158,7 +158,7 @@ def erythroid_component() -> Parts:
     for k, name in enumerate(names):
         p.state(name, "FE0/kRBC", "g/dL", f"red cells, age class {k + 1} of {n}")
     for c in CLONES:
-        p.ode(f"ERY_{c}", f"A_E*fE*prod_{c}*stimE - ktrE*ERY_{c} - kill_prolif*ERY_{c}")
+        p.ode(f"ERY_{c}", f"A_E*prod_{c}*stimE - ktrE*ERY_{c} - kill_prolif*ERY_{c}")
     p.ode("ERYT1", "ktrE*(ERY - ERYT1)")
     p.ode("ERYT2", "ktrE*(ERYT1 - ERYT2)")
     p.ode("RET", "ktrE*ERYT2 - RET/t_ret - k_sampling*RET")

@@ -23,13 +23,16 @@
 Immune attack on each clone's stem/progenitor cells (and T cells of its origin): the donor
 clone is rejected by host alloreactive T cells (``imm_d = rej``); the host, mutant and
 autologous-graft clones carry host HLA and are attacked by donor alloreactive T cells
-(``imm_h = imm_m = imm_a = gvh_marrow``). A patient can thus carry a gene-corrected or
-iPSC-derived autologous clone and an allograft at once; ``graft_allogeneic`` and
-``hla_disparity`` describe the allograft (clone ``d``) only.
+(``imm_h = imm_m = imm_a = gvh_marrow``). Host-HLA T cells, the host's alloreactive ones
+included, are killed faster (``gvh_lymph``) than host stem and progenitor cells: after
+non-myeloablative conditioning the graft overcomes host-versus-graft within weeks while
+myeloid chimerism stays mixed for months (Baron et al., Blood 2004;104:2254). A patient
+can thus carry a gene-corrected or iPSC-derived autologous clone and an allograft at once;
+``graft_allogeneic`` and ``hla_disparity`` describe the allograft (clone ``d``) only.
 
 Names provided: ``imm_<c>`` for every clone (immune kill rates of its stem/progenitor
-cells), ``gvl``, ``gvhd_drive``, ``LYMPH``, ``T_h``, ``T_d``, ``T_a`` (T cells by origin),
-``Ttot``, ``BC``, ``NK``.
+cells), ``gvl``, ``gvhd_drive``, ``gvh_lymph``, ``LYMPH``, ``T_h``, ``T_d``, ``T_a`` (T
+cells by origin), ``Ttot``, ``BC``, ``NK``.
 Names used: ``prod_<c>``, ``fL``, ``prod0``, ``kill_lymph``, ``kill_prolif``, ``M_h``, ``M_m``,
 ``M_a``, ``q_niche``, ``M0`` (host-HLA progenitors, :mod:`hematwin.twin.stem`), ``LB``,
 ``K_marrow`` (marrow blasts, :mod:`hematwin.twin.leukemia`).
@@ -154,13 +157,21 @@ def lymphoid_component() -> Parts:
     p.param("TA50_gvl", 0.005, "1e9/L", 1e-4, 1, "alloreactive T giving half-maximal GVL",
             "assumption: as TA50_gvhd (half-maximal at half the alloreactive capacity TA_max); no "
             "target constrains it (aml_allo_relapse, a strict xfail, has no leukemia left for GVL)")
-    p.param("k_gvh_marrow", 0.5, "1/day", 0, 5,
-            "maximal kill of residual host hematopoiesis by donor T",
-            "assumption: 0.5/day, value of the first twin (v1), not tuned: donor T cells clear "
-            "residual host hematopoiesis within weeks, enough for full donor chimerism by day 100 "
-            "after MAC (test_myeloablative_graft_is_full_donor_by_day_100_in_every_lineage) but "
-            "too fast for mixed chimerism after RIC (strict xfail "
-            "test_reduced_intensity_gives_mixed_chimerism_early)")
+    p.param("k_gvh_marrow", 0.1, "1/day", 0, 5,
+            "maximal kill of residual host stem and progenitor cells by donor T",
+            "calibrated [test_nonmyeloablative_conditioning_gives_mixed_chimerism_that_converts]:"
+            " after fludarabine + 2 Gy TBI most patients stay mixed chimeras for months "
+            "(Baron et al., Blood 2004;104:2254, 120 patients) and convert to full donor over "
+            "3-6 months; 0.1/day gives donor myeloid 16 / 92 / 99.9 % on days 30 / 100 / 180 "
+            "(0.5, the first twin's value, 98 % on day 30; 0.05 only 90 % on day 180); host T "
+            "cells are killed at k_gvh_lymph")
+    p.param("k_gvh_lymph", 0.5, "1/day", 0, 5,
+            "maximal kill of host T cells by donor alloreactive T",
+            "assumption: 0.5/day, the value k_gvh_marrow had in the first twin (v1), kept for "
+            "host T cells: it gives full donor T-cell chimerism by day 100 after BuCy "
+            "(test_myeloablative_graft_is_full_donor_by_day_100_in_every_lineage) and lets a "
+            "T-replete graft overcome the host's alloreactive T cells (Marmont et al., Blood "
+            "1991;78:2120: T-cell depletion raises graft failure)")
     p.param("k_hvg", 0.5, "1/day", 0, 5, "maximal rejection rate of the graft by host T",
             "calibrated [test_ric_without_atg_and_hla_disparity_ends_in_graft_failure, "
             "test_matched_graft_with_atg_engrafts]: maximal rejection rate, set in the first twin "
@@ -195,7 +206,8 @@ def lymphoid_component() -> Parts:
 
     p.define("thymus", "thymic_share_20*2^(-max(0, age - 20)/thymus_half_life)", "1",
              "thymic share of T production at this age")
-    p.define("A_L", "1/(fL*prod0)", "1e9/L per 1e6/kg", "progenitor → lymphoid scaling")
+    p.define("A_L", "1/prod0", "1e9/L per 1e6/kg",
+             "progenitor → lymphoid scaling (at the reference age 40)")
     _b_and_nk_cells(p)
     # T cells by origin: thymus (two compartments) + homeostatic proliferation
     for o in T_ORIGINS:
@@ -215,7 +227,7 @@ def lymphoid_component() -> Parts:
     p.define("k_thy", "2/MTT_thymus", "1/day", "thymic transit rate")
     # donor T cells are rejected with the donor graft; host-HLA T cells (host, autologous
     # graft) are attacked by donor alloreactive T cells
-    imm = {"h": "gvh_marrow", "d": "rej", "a": "gvh_marrow"}
+    imm = {"h": "gvh_lymph", "d": "rej", "a": "gvh_lymph"}
     for o, clones in T_ORIGINS.items():
         init = "1" if o == "h" else "0"
         what = f"{T_ORIGIN_NAMES[o]} origin"
@@ -223,7 +235,9 @@ def lymphoid_component() -> Parts:
             p.state(f"THY{k}_{o}", f"{init}*thymus*k_T*(CD4_0 + CD8_0)/k_thy", "1e9/L",
                     f"thymocytes, stage {k}, {what}")
         prod = total([f"prod_{c}" for c in clones])
-        p.ode(f"THY1_{o}", f"thymus*k_T*(CD4_0 + CD8_0)*A_L*fL*{prod}"
+        # thymic seeding carries no lymphoid share: the fall of thymic output with age is
+        # ``thymus`` (not counted twice), and T-cell numbers are held by homeostasis
+        p.ode(f"THY1_{o}", f"thymus*k_T*(CD4_0 + CD8_0)*A_L*{prod}"
                            f" - k_thy*THY1_{o} - kill_prolif*THY1_{o}")
         p.ode(f"THY2_{o}", f"k_thy*(THY1_{o} - THY2_{o})")
         for cd, share in (("4", "CD4_0"), ("8", "CD8_0")):
@@ -256,10 +270,12 @@ def lymphoid_component() -> Parts:
     p.define("gvhd_drive", "graft_allogeneic*k_gvhd*TA/(TA50_gvhd + TA)", "1/day",
              "GVHD hazard")
     p.define("gvh_marrow", "graft_allogeneic*k_gvh_marrow*TA/(TA50_gvl + TA)", "1/day",
-             "donor T kill of residual host hematopoiesis")
+             "donor T kill of residual host stem and progenitor cells")
+    p.define("gvh_lymph", "graft_allogeneic*k_gvh_lymph*TA/(TA50_gvl + TA)", "1/day",
+             "donor T kill of host T cells (incl. the host's alloreactive ones)")
     # host-versus-graft: the host's alloreactive T cells that survived conditioning expand on
     # donor antigen (more with HLA disparity; minor antigens alone count 0.2), restrained by
-    # the prophylaxis and killed by the donor's alloreactive T cells (gvh_marrow), so that the
+    # the prophylaxis and killed by the donor's alloreactive T cells (gvh_lymph), so that the
     # T cells of a T-replete graft protect it (T-cell depletion raises graft failure: Marmont
     # et al., Blood 1991;78:2120); rejection kills graft stem cells, progenitors and T cells.
     p.state("HR", "hvg_precursors*(CD4_0 + CD8_0)", "1e9/L",
@@ -268,7 +284,7 @@ def lymphoid_component() -> Parts:
     # so host T cells left after myeloablation cannot reject once prophylaxis is tapered
     p.ode("HR", "graft_allogeneic*(k_hvg_exp*(0.2 + hla_disparity)*HOST_AG"
                 "*(1 - immunosuppression)*HR*(1 - HR/TA_max) - k_TA*HR)"
-                " - (kill_lymph + gvh_marrow)*HR")
+                " - (kill_lymph + gvh_lymph)*HR")
     p.define("rej", "graft_allogeneic*k_hvg*HR/(HR50_hvg + HR)", "1/day",
              "host-versus-graft rejection rate")
     for c in CLONES:
@@ -290,7 +306,10 @@ def lymphoid_component() -> Parts:
 def _b_and_nk_cells(p: Parts) -> None:
     """B and NK cells per clone: precursors fed by the clone's lymphoid output, then mature
     cells; ``BC`` and ``NK`` are the sums over clones."""
-    for cells, mature0, k_mature, k_dev, what in (("B", "B0", "k_B", "ktr_B", "B"),
+    # B lymphopoiesis follows the age-dependent lymphoid share fL (1 at age 40): blood B
+    # cells fall beyond age 50 while NK cells rise (Jentsch-Ullrich et al., Clin Immunol
+    # 2005;116:192), so the NK feed carries no share (their rise is not modelled)
+    for cells, mature0, k_mature, k_dev, what in (("B", "B0*fL", "k_B", "ktr_B", "B"),
                                                  ("NK", "NK0", "k_NK", "ktr_NK", "NK")):
         prec, mature = f"{cells}P", "BC" if cells == "B" else "NK"
         for c in CLONES:
@@ -299,7 +318,7 @@ def _b_and_nk_cells(p: Parts) -> None:
                     f"{what}-cell precursors, {CLONE_NAMES[c]}")
             p.state(f"{mature}_{c}", f"{mature0}*{share}", "1e9/L",
                     f"{what} cells, {CLONE_NAMES[c]}")
-            p.ode(f"{prec}_{c}", f"{k_mature}*{mature0}*A_L*fL*prod_{c} - {k_dev}*{prec}_{c}"
+            p.ode(f"{prec}_{c}", f"{k_mature}*{mature0}*A_L*prod_{c} - {k_dev}*{prec}_{c}"
                                  f" - kill_prolif*{prec}_{c}")
             p.ode(f"{mature}_{c}", f"{k_dev}*{prec}_{c} - {k_mature}*{mature}_{c}"
                                    f" - kill_lymph*{mature}_{c}")

@@ -35,7 +35,7 @@ J Clin Pharmacol 2006;46:747).
 
 Names provided: ``ANC`` (10⁹/L), ``Gt`` (ng/mL), ``neut_marrow`` (marrow neutrophil
 precursors, blood-equivalent units), ``neut_marrow0`` (its baseline), ``NP0``.
-Names used: ``prod_<c>``, ``fN``, ``prod0`` (stem), ``flux_N_l`` (leukemia), ``kill_prolif``
+Names used: ``prod_<c>``, ``prod0`` (stem), ``flux_N_l`` (leukemia), ``kill_prolif``
 (drugs), ``Mtot``.
 """
 
@@ -159,7 +159,7 @@ def myeloid_component() -> Parts:
     p.define("NM20", "kN*ANC0/kM_N", "1e9/L", "late maturing neutrophils at baseline")
     p.define("NM10", "NM20*(kM_N + gam_NM)/kM_N", "1e9/L", "early maturing neutrophils at baseline")
     p.define("NP0", "(kM_N + gam_NM)*NM10/kP_N", "1e9/L", "proliferating precursors at baseline")
-    p.define("A_N", "(1 - f_prolif_N)*kP_N*NP0/(fN*prod0)", "1e9/L per 1e6/kg",
+    p.define("A_N", "(1 - f_prolif_N)*kP_N*NP0/prod0", "1e9/L per 1e6/kg",
              "progenitor → neutrophil precursor amplification")
     p.define("C_filg", "FILG_c/V_filg", "ng/mL", "filgrastim concentration")
     p.define("C_peg", "PEG_c/V_peg", "ng/mL", "pegfilgrastim concentration")
@@ -172,7 +172,7 @@ def myeloid_component() -> Parts:
     p.define("xG", "max(Gt - G0, 0)", "ng/mL", "G-CSF above baseline")
     p.define("rel_NR", "(1 + Rmax_NR*xG/(xG + SC50R))/tau_NR", "1/day",
              "release rate of the marrow reserve")
-    inputs = {c: f"A_N*fN*prod_{c}" for c in CLONES} | {"l": "flux_N_l"}
+    inputs = {c: f"A_N*prod_{c}" for c in CLONES} | {"l": "flux_N_l"}
     for c in LINES:
         init = {**INITIAL_SHARE, "l": "0"}[c]
         for comp, what in (("NP", "proliferating precursors"), ("NM1", "maturing, 1"),

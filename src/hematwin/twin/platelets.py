@@ -31,7 +31,7 @@ transfusion-free week (methotrexate: :mod:`hematwin.twin.drugs`). Platelet trans
 are boluses into ``PLT`` (transfused platelets join the oldest class: stored platelets live
 shorter).
 
-Names provided: ``PLT`` (state, 10⁹/L), ``mk_marrow``. Names used: ``prod_<c>``, ``fP``,
+Names provided: ``PLT`` (state, 10⁹/L), ``mk_marrow``. Names used: ``prod_<c>``,
 ``prod0``, ``kill_prolif``.
 """
 
@@ -98,7 +98,7 @@ def platelet_component() -> Parts:
     p.define("PLTin0", f"PLT0*rfix0/(1 - qAge0^{N_AGE})", "1e9/L/day",
              "baseline platelet production")
     p.define("MK0", "PLTin0/ktrP", "1e9/L", "baseline megakaryocyte compartments")
-    p.define("A_P", "(1 - f_prolif_P)*ktrP*MK0/(fP*prod0)", "1e9/L per 1e6/kg",
+    p.define("A_P", "(1 - f_prolif_P)*ktrP*MK0/prod0", "1e9/L per 1e6/kg",
              "progenitor → megakaryocyte amplification")
     for c in CLONES:
         p.state(f"MK_{c}", f"MK0*{INITIAL_SHARE[c]}", "1e9/L",
@@ -122,7 +122,7 @@ def platelet_component() -> Parts:
     p.define("PA_old", f"PLT - {total(young)}", "1e9/L",
              f"circulating platelets of the oldest age class ({N_AGE})")
     for c in CLONES:
-        p.ode(f"MK_{c}", f"A_P*fP*prod_{c}*stimA + f_prolif_P*ktrP*stimT*MK_{c} - ktrP*MK_{c}"
+        p.ode(f"MK_{c}", f"A_P*prod_{c}*stimA + f_prolif_P*ktrP*stimT*MK_{c} - ktrP*MK_{c}"
                          f" - kill_prolif*MK_{c}")
     p.ode("MKT1", "ktrP*(MK - MKT1) - s_endo_MK*kill_prolif*MKT1")
     p.ode("MKT2", "ktrP*(MKT1 - MKT2) - s_endo_MK*kill_prolif*MKT2")

@@ -28,7 +28,8 @@ marrow:
 - Age lowers HSC self-renewal (``hsc_age_decline``): aged human HSC are more numerous but
   repopulate less per cell and are myeloid-biased (Pang et al., PNAS 2011;108:20012; in
   mice Rossi et al., PNAS 2005;102:9194), so an older marrow regenerates its HSC, and
-  engrafts, more slowly. The lineage shares shift towards myeloid output (``fL``).
+  engrafts, more slowly. The lineage output shifts towards myeloid: the lymphoid (B-cell)
+  share ``fL`` falls, relative to age 40, by ``lymph_age_decline`` per year.
 - Niche quality ``q_niche`` and prior therapy damage ``hsc_damage`` lower the marrow
   *reserve*, ``reserve = q_niche·(1 − hsc_damage)``: the niche then holds ``reserve·S0``
   HSC, and the regenerative drives (HSC activation ``act_max``, progenitor expansion
@@ -42,8 +43,8 @@ marrow:
   1995;85:1655; the number of prior cycles). The proportional scaling is an assumption.
 
 Names provided: ``Stot`` (all HSC incl. leukemic, 10⁶/kg), ``phi``, ``act``, ``Mtot``,
-``prod_<c>`` (MPP output of clone c towards the lineages, 10⁶ cells/kg/day), ``fN``, ``fP``,
-``fE``, ``fL`` (lineage fractions, age-adjusted), ``prod0`` (baseline MPP output).
+``prod_<c>`` (MPP output of clone c towards the lineages, 10⁶ cells/kg/day), ``fL`` (the
+lymphoid share relative to age 40), ``prod0`` (baseline MPP output).
 Names used: ``kill_hsc``, ``kill_mpp`` (drugs), ``imm_<c>`` (immune attack on clone c),
 ``crowd`` (marrow crowding by blasts), ``LS`` (leukemic stem cells), ``w_LS``.
 """
@@ -116,31 +117,22 @@ def stem_component() -> Parts:
     p.param("age", 40.0, "year", 0, 100, "patient age",
             "patient covariate: set by hematwin.therapy.patient.Patient.age_years; 40 years is "
             "the calibrated reference adult")
-    p.param("fL40", 0.15, "1", 0.02, 0.4,
-            "lymphoid share of progenitor output at age 40",
-            "assumption: lymphoid share 15 % of progenitor output, no data taken; it has no "
-            "effect on any output: every lineage amplification is defined as its baseline flux "
-            "over (lineage share × prod0) (A_N, A_P, A_E, A_L), so the share cancels in "
-            "A·share·prod")
     p.param("lymph_age_decline", 0.015, "1/year", 0.0, 0.05,
-            "relative fall of the lymphoid share per year of age",
-            "assumption: 1.5 %/year, a rate not taken from Pang et al., PNAS 2011;108:20012 "
-            "(myeloid-biased aged human HSC, qualitative); no effect on any output, as for fL40 "
-            "(the lineage share cancels in A_L·fL), so the twin has no myeloid skewing with age")
+            "relative fall of the lymphoid (B-cell) share of progenitor output per year of age "
+            "above 40",
+            "assumption: 1.5 %/year (B-cell output at age 70 0.55x, at 90 0.25x that of age 40), "
+            "a rate not fitted; the direction is that of myeloid-biased aged human HSC (Pang et "
+            "al., PNAS 2011;108:20012) and of blood B cells falling beyond age 50 (Jentsch-Ullrich "
+            "et al., Clin Immunol 2005;116:192); blood lymphocytes stay ~2e9/L to the 40s and "
+            "fall to ~1.5e9/L at 90 (MacKinney, J Gerontol 1978;33:213), the twin's 1.75 at 40 to "
+            "1.56 at 90 (T cells held by homeostasis); "
+            "checked by test_older_patient_makes_fewer_b_cells_at_rest")
     p.param("hsc_age_decline", 0.003, "1/year", 0.0, 0.01,
             "relative fall of HSC self-renewal probability per year of age (from age 40)",
             "set from Pang et al., PNAS 2011;108:20012, Fig. 2 (~2-fold lower repopulation per "
             "aged human HSC, age 65-80 vs 20-35, in NSG mice): at age 70 the regeneration rate "
             "pS·(2a·phi - 1) of an empty niche falls by a third; direction checked by "
             "test_older_patient_regenerates_hsc_more_slowly")
-    p.param("fP_share", 0.3, "1", 0.1, 0.6, "platelet share of the myeloid output",
-            "assumption: 30 % of the myeloid output, no data taken; it has no effect on any "
-            "output: every lineage amplification is defined as its baseline flux over (lineage "
-            "share × prod0) (A_N, A_P, A_E, A_L), so the share cancels in A·share·prod")
-    p.param("fE_share", 0.3, "1", 0.1, 0.6, "erythroid share of the myeloid output",
-            "assumption: 30 % of the myeloid output, no data taken; it has no effect on any "
-            "output: every lineage amplification is defined as its baseline flux over (lineage "
-            "share × prod0) (A_N, A_P, A_E, A_L), so the share cancels in A·share·prod")
     p.param("mut_pS", 1.0, "1", 0.5, 3.0, "division rate of the mutant HSC relative to host",
             "patient modifier: division rate of the CHIP mutant relative to host HSC, 1 = none "
             "(its advantage is in self-renewal, chip_advantage); not a scenario modifier, set by "
@@ -175,11 +167,12 @@ def stem_component() -> Parts:
     # compensates for HSC lost to prior therapy)
     p.define("rM", "kM - ampS*pS*(1 - hsc_damage)*S0/M0", "1/day",
              "progenitor self-renewal rate")
-    p.define("fL", "fL40*max(0.2, 1 - lymph_age_decline*(age - 40))", "1",
-             "lymphoid share of progenitor output")
-    p.define("fP", "(1 - fL)*fP_share", "1", "platelet share")
-    p.define("fE", "(1 - fL)*fE_share", "1", "erythroid share")
-    p.define("fN", "(1 - fL)*(1 - fP_share - fE_share)", "1", "neutrophil share")
+    # Lineage shares act relative to the calibrated 40-year-old. Myeloid output per progenitor
+    # is held by its cytokine loops (G-CSF, TPO, EPO), and blood neutrophils do not change
+    # with age (MacKinney, J Gerontol 1978;33:213), so the myeloid amplifications (A_N, A_P,
+    # A_E) carry no share; the myeloid bias of aged HSC shows as less B lymphopoiesis.
+    p.define("fL", "max(0.2, 1 - lymph_age_decline*max(0, age - 40))", "1",
+             "lymphoid (B-cell) share of progenitor output relative to age 40")
     p.define("prod0", "kM*q_niche*M0", "1e6/kg/day", "baseline progenitor output")
     for c in CLONES:
         p.state(f"S_{c}", f"q_niche*(1 - hsc_damage)*S0*{INITIAL_SHARE[c]}", "1e6/kg",
