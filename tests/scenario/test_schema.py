@@ -125,3 +125,19 @@ def test_every_example_scenario_loads():
     assert len(files) >= 10
     for f in files:
         assert load_scenario(f).name == f.stem
+
+
+def test_blood_sampling_sets_the_phlebotomy_covariate_over_the_stay():
+    s = parse_scenario(GOOD.replace(
+        "horizon:", "  - {type: blood_sampling, day: 142, duration: 36 d, volume: 33.5 mL/day}\n"
+                    "horizon:"), file="s.yaml")
+    item = s.treatment[-1]
+    assert item.arguments == {"stay_days": 36.0, "ml_per_day": 33.5}
+    covariates = [(c.time, c.value) for c in item.regimen(s.patient).items]
+    assert covariates == [(142.0, 33.5), (178.0, 0.0)]
+
+
+def test_blood_sampling_needs_a_volume_in_millilitres():
+    err = error_for("horizon:", "  - {type: blood_sampling, day: 0, duration: 10 d, "
+                                "volume: 3 mg}\nhorizon:")
+    assert "volume" in str(err)

@@ -53,10 +53,10 @@ __all__ = ["ScenarioRun", "compare_scenario_files", "run_scenario_file", "scenar
 NOT_REACHED = "not reached"
 CATEGORY_COLORS = {"chemotherapy": "#555555", "conditioning": "#c0392b", "transplant": "#000000",
                    "dli": "#e67e22", "g_csf": "#2c7fb8", "tki": "#1b7837",
-                   "transfusion": "#8e44ad"}
+                   "transfusion": "#8e44ad", "sampling": "#b03a2e"}
 LANE_NAMES = {"chemotherapy": "chemotherapy", "conditioning": "conditioning",
               "transplant": "graft", "dli": "DLI", "g_csf": "G-CSF", "tki": "TKI",
-              "transfusion": "transfusion"}
+              "transfusion": "transfusion", "sampling": "blood sampling"}
 LINE_COLORS = {"anc": "#1f4e9c", "wbc": "#6a8fc7", "lymphocytes": "#5aa6a6",
                "platelets": "#8e44ad", "hb": "#b03a2e", "cd4": "#1b9e77", "cd8": "#d95f02",
                "nk": "#7570b3", "b_cells": "#e7298a",

@@ -195,6 +195,12 @@ TREATMENTS: dict[str, Treatment] = {
     "red_cell_transfusion": Treatment(support.red_cell_transfusion, "day_numbers", {
         "units": Arg("units", "int")}, needs=("weight_kg",), day_meaning="the transfusion",
         category="transfusion"),
+    # blood drawn for laboratory tests during a hospital stay (removes red cells)
+    "blood_sampling": Treatment(support.ward_blood_sampling, "start", {
+        "duration": Arg("stay_days", "days"),
+        "volume": _q("ml_per_day", "mL", per_day=True,
+                     example="e.g. '12.4 mL/day' (ward) or '33.5 mL/day' (intensive care)")},
+        day_meaning="the first day of the hospital stay", category="sampling"),
 }
 
 CATEGORY = {name: t.category for name, t in TREATMENTS.items()}
@@ -207,6 +213,6 @@ DISPLAY_NAMES = {
     "ipsc_graft": "iPSC-derived graft", "filgrastim": "filgrastim",
     "pegfilgrastim": "pegfilgrastim", "mobilisation": "G-CSF mobilisation",
     "imatinib": "imatinib", "platelet_transfusion": "platelet transfusion",
-    "red_cell_transfusion": "red cell transfusion",
+    "red_cell_transfusion": "red cell transfusion", "blood_sampling": "blood sampling",
 }
 """The name a clinician reads on a timeline (report labels); every catalogue type has one."""

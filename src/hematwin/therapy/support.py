@@ -97,6 +97,16 @@ def diagnostic_phlebotomy(start: float, end: float,
     return Regimen([Covariate(a, "phlebotomy", volume), Covariate(b, "phlebotomy", 0.0)])
 
 
+def ward_blood_sampling(start: float, stay_days: float,
+                        ml_per_day: float = PHLEBOTOMY_WARD) -> Regimen:
+    """Blood drawn for laboratory tests during a hospital stay of ``stay_days`` days from
+    model day ``start``: :func:`diagnostic_phlebotomy` from ``start`` to
+    ``start + stay_days`` (the scenario treatment ``blood_sampling``)."""
+    length = positive(stay_days, "stay_days", "ward_blood_sampling")
+    return diagnostic_phlebotomy(start, number(start, "start", "ward_blood_sampling") + length,
+                                 ml_per_day)
+
+
 @dataclass
 class TriggeredSupport:
     """What :func:`transfuse_on_triggers` found: the regimen with the transfusions added,
